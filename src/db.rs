@@ -1,0 +1,116 @@
+//! The public embedded API: `Database` and one method per DynamoDB operation.
+
+use crate::error::{Error, Result};
+use crate::ops;
+use crate::storage::State;
+use crate::types::*;
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// A Dynoxide database: in memory or in a SQLite file. Cheap to clone; clones share state.
+#[derive(Clone)]
+pub struct Database {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    state: Mutex<State>,
+    region: String,
+}
+
+macro_rules! operations {
+    ($($(#[$doc:meta])* $method:ident : $name:literal => $input:ty, $output:ty;)*) => {
+        impl Database {
+            $(
+                $(#[$doc])*
+                pub fn $method(&self, request: $input) -> Result<$output> {
+                    ops::$method::run(self, request)
+                }
+            )*
+
+            /// Runs an operation by its DynamoDB name with a JSON request; returns JSON.
+            pub fn execute(&self, operation: &str, request: serde_json::Value) -> Result<serde_json::Value> {
+                match operation {
+                    $($name => {
+                        let input: $input = crate::wire::from_json(request)?;
+                        crate::wire::to_json(&self.$method(input)?)
+                    })*
+                    _ => Err(Error::new(
+                        crate::ErrorCode::UnknownOperationException,
+                        String::new(),
+                    )),
+                }
+            }
+
+            /// Names of every operation [`Database::execute`] accepts.
+            pub fn operations() -> &'static [&'static str] {
+                &[$($name),*]
+            }
+        }
+    };
+}
+
+operations! {
+    /// CreateTable.
+    create_table: "CreateTable" => CreateTableInput, CreateTableOutput;
+    /// DescribeTable.
+    describe_table: "DescribeTable" => DescribeTableInput, DescribeTableOutput;
+    /// ListTables.
+    list_tables: "ListTables" => ListTablesInput, ListTablesOutput;
+    /// DeleteTable.
+    delete_table: "DeleteTable" => DeleteTableInput, DeleteTableOutput;
+    /// UpdateTable.
+    update_table: "UpdateTable" => UpdateTableInput, UpdateTableOutput;
+    /// PutItem.
+    put_item: "PutItem" => PutItemInput, PutItemOutput;
+    /// GetItem.
+    get_item: "GetItem" => GetItemInput, GetItemOutput;
+    /// DeleteItem.
+    delete_item: "DeleteItem" => DeleteItemInput, DeleteItemOutput;
+}
+
+impl Database {
+    /// A private in-memory database; two calls never share state.
+    pub fn memory() -> Result<Database> {
+        Ok(Self::from_state(State::memory()?))
+    }
+
+    /// Creates or opens a SQLite file database.
+    pub fn new(path: impl AsRef<Path>) -> Result<Database> {
+        Ok(Self::from_state(State::open(path.as_ref())?))
+    }
+
+    fn from_state(state: State) -> Database {
+        Database {
+            inner: Arc::new(Inner {
+                state: Mutex::new(state),
+                region: "us-east-1".to_string(),
+            }),
+        }
+    }
+
+    /// The region used in ARNs.
+    pub fn region(&self) -> &str {
+        &self.inner.region
+    }
+
+    /// Locks the connection and catalog. A panic elsewhere never wedges the database: every
+    /// mutation is one SQLite transaction, so the state behind a poisoned lock is consistent.
+    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
+        self.inner
+            .state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_is_send_sync_clone() {
+        fn check<T: Send + Sync + Clone>() {}
+        check::<Database>();
+    }
+}

@@ -1,0 +1,451 @@
+//! The stored item format: a compact binary encoding built for path lookup without decoding.
+//!
+//! ```text
+//! value := tag payload
+//!   NULL 0 | FALSE 1 | TRUE 2
+//!   S 3 / B 5: varint len, bytes          N 4: varint len, ordered number bytes
+//!   SS 6 / NS 7 / BS 8: varint body_len, varint count, (varint len, bytes)*
+//!   L 9: varint body_len, varint count, value*
+//!   M 10: varint body_len, varint count, (varint name_len, name, value)*   names sorted
+//! ```
+//! Every container carries its byte length, so any value is skipped in O(1); map names are
+//! sorted by their UTF-8 bytes so a lookup can stop early. Numbers are stored in their
+//! order-preserving form so comparisons are byte comparisons. An item is stored as an M value.
+//!
+//! Encoding validates as it goes (numbers, sets, NULL) and computes DynamoDB's item size.
+
+use super::number::Number;
+use super::value::{AttributeValue, Item};
+use crate::error::{Error, Result};
+
+/// Value tags of the stored format.
+pub mod tag {
+    /// NULL.
+    pub const NULL: u8 = 0;
+    /// BOOL false.
+    pub const FALSE: u8 = 1;
+    /// BOOL true.
+    pub const TRUE: u8 = 2;
+    /// String.
+    pub const S: u8 = 3;
+    /// Number.
+    pub const N: u8 = 4;
+    /// Binary.
+    pub const B: u8 = 5;
+    /// String set.
+    pub const SS: u8 = 6;
+    /// Number set.
+    pub const NS: u8 = 7;
+    /// Binary set.
+    pub const BS: u8 = 8;
+    /// List.
+    pub const L: u8 = 9;
+    /// Map.
+    pub const M: u8 = 10;
+}
+
+/// An item in the stored format together with its DynamoDB size in bytes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EncodedItem {
+    /// The stored bytes (an M value).
+    pub bytes: Vec<u8>,
+    /// DynamoDB's item size (names plus values).
+    pub size: usize,
+}
+
+/// Appends an unsigned LEB128 varint.
+pub fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// Reads an unsigned LEB128 varint, returning it and the bytes consumed.
+pub fn get_varint(b: &[u8]) -> Option<(u64, usize)> {
+    let mut v: u64 = 0;
+    for (i, &byte) in b.iter().enumerate().take(10) {
+        v |= u64::from(byte & 0x7f) << (7 * i);
+        if byte & 0x80 == 0 {
+            return Some((v, i + 1));
+        }
+    }
+    None
+}
+
+fn put_bytes(out: &mut Vec<u8>, b: &[u8]) {
+    put_varint(out, b.len() as u64);
+    out.extend_from_slice(b);
+}
+
+/// Reserves space for a container header and patches it once the body is written.
+fn with_container(
+    out: &mut Vec<u8>,
+    t: u8,
+    count: usize,
+    body: impl FnOnce(&mut Vec<u8>) -> Result<usize>,
+) -> Result<usize> {
+    out.push(t);
+    let mut inner = Vec::new();
+    put_varint(&mut inner, count as u64);
+    let size = body(&mut inner)?;
+    put_varint(out, inner.len() as u64);
+    out.extend_from_slice(&inner);
+    Ok(size)
+}
+
+// DynamoDB's own texts, odd spacing included.
+fn set_error(kind: &str) -> Error {
+    match kind {
+        "binary" => Error::invalid_param("Binary sets should not be empty"),
+        _ => Error::invalid_param(format!("An {kind} set  may not be empty")),
+    }
+}
+
+/// Encodes one value, validating it; returns its DynamoDB size (without any name).
+pub fn encode_value(v: &AttributeValue, out: &mut Vec<u8>) -> Result<usize> {
+    Ok(match v {
+        AttributeValue::Null(true) => {
+            out.push(tag::NULL);
+            1
+        }
+        AttributeValue::Null(false) => {
+            return Err(Error::invalid_param(
+                "Null attribute value types must have the value of true",
+            ))
+        }
+        AttributeValue::Bool(b) => {
+            out.push(if *b { tag::TRUE } else { tag::FALSE });
+            1
+        }
+        AttributeValue::S(s) => {
+            out.push(tag::S);
+            put_bytes(out, s.as_bytes());
+            s.len()
+        }
+        AttributeValue::B(b) => {
+            out.push(tag::B);
+            put_bytes(out, b);
+            b.len()
+        }
+        AttributeValue::N(s) => {
+            let n = Number::parse(s)?;
+            out.push(tag::N);
+            let enc = n.to_ordered_bytes();
+            put_bytes(out, &enc);
+            n.size()
+        }
+        AttributeValue::Ss(members) => {
+            if members.is_empty() {
+                return Err(set_error("string"));
+            }
+            let mut seen = std::collections::HashSet::with_capacity(members.len());
+            if !members.iter().all(|m| seen.insert(m.as_str())) {
+                return Err(Error::invalid_param(format!(
+                    "Input collection [{}] contains duplicates.",
+                    members.join(", ")
+                )));
+            }
+            with_container(out, tag::SS, members.len(), |o| {
+                Ok(members
+                    .iter()
+                    .map(|m| {
+                        put_bytes(o, m.as_bytes());
+                        m.len()
+                    })
+                    .sum())
+            })?
+        }
+        AttributeValue::Bs(members) => {
+            if members.is_empty() {
+                return Err(set_error("binary"));
+            }
+            let mut seen = std::collections::HashSet::with_capacity(members.len());
+            if !members.iter().all(|m| seen.insert(m.as_slice())) {
+                let printed: Vec<String> = members
+                    .iter()
+                    .map(|m| base64::Engine::encode(&base64::engine::general_purpose::STANDARD, m))
+                    .collect();
+                return Err(Error::invalid_param(format!(
+                    "Input collection [{}]of type BS contains duplicates.",
+                    printed.join(", ")
+                )));
+            }
+            with_container(out, tag::BS, members.len(), |o| {
+                Ok(members
+                    .iter()
+                    .map(|m| {
+                        put_bytes(o, m);
+                        m.len()
+                    })
+                    .sum())
+            })?
+        }
+        AttributeValue::Ns(members) => {
+            if members.is_empty() {
+                return Err(set_error("number"));
+            }
+            let mut nums = Vec::with_capacity(members.len());
+            for m in members {
+                nums.push(Number::parse(m)?);
+            }
+            let mut seen = std::collections::HashSet::with_capacity(nums.len());
+            if !nums.iter().all(|n| seen.insert(*n)) {
+                return Err(Error::validation("Input collection contains duplicates"));
+            }
+            with_container(out, tag::NS, nums.len(), |o| {
+                Ok(nums
+                    .iter()
+                    .map(|n| {
+                        put_bytes(o, &n.to_ordered_bytes());
+                        n.size()
+                    })
+                    .sum())
+            })?
+        }
+        AttributeValue::L(items) => with_container(out, tag::L, items.len(), |o| {
+            let mut size = 3;
+            for v in items {
+                size += encode_value(v, o)? + 1;
+            }
+            Ok(size)
+        })?,
+        AttributeValue::M(map) => encode_map(map, out)? + 3,
+    })
+}
+
+/// Encodes a map (BTreeMap iterates names in byte order, as the format requires).
+fn encode_map(map: &Item, out: &mut Vec<u8>) -> Result<usize> {
+    with_container(out, tag::M, map.len(), |o| {
+        let mut size = 0;
+        for (name, v) in map {
+            put_bytes(o, name.as_bytes());
+            size += name.len() + encode_value(v, o)? + 1;
+        }
+        Ok(size)
+    })
+}
+
+/// Encodes and validates an item; the size is DynamoDB's (names + values, no map overhead).
+pub fn encode_item(item: &Item) -> Result<EncodedItem> {
+    let mut bytes = Vec::with_capacity(64);
+    let inner = encode_map(item, &mut bytes)?;
+    // Top-level attributes carry no per-element byte.
+    Ok(EncodedItem {
+        bytes,
+        size: inner - item.len(),
+    })
+}
+
+fn corrupt() -> Error {
+    Error::internal("stored item is corrupt")
+}
+
+/// A cursor over stored bytes.
+struct Reader<'a> {
+    b: &'a [u8],
+}
+
+impl<'a> Reader<'a> {
+    fn varint(&mut self) -> Result<usize> {
+        let (v, n) = get_varint(self.b).ok_or_else(corrupt)?;
+        self.b = &self.b[n..];
+        usize::try_from(v).map_err(|_| corrupt())
+    }
+
+    fn take(&mut self, n: usize) -> Result<&'a [u8]> {
+        if n > self.b.len() {
+            return Err(corrupt());
+        }
+        let (h, t) = self.b.split_at(n);
+        self.b = t;
+        Ok(h)
+    }
+
+    fn bytes(&mut self) -> Result<&'a [u8]> {
+        let n = self.varint()?;
+        self.take(n)
+    }
+
+    fn string(&mut self) -> Result<String> {
+        String::from_utf8(self.bytes()?.to_vec()).map_err(|_| corrupt())
+    }
+
+    fn number(&mut self) -> Result<Number> {
+        Number::decode_ordered(self.bytes()?).ok_or_else(corrupt)
+    }
+
+    fn tag(&mut self) -> Result<u8> {
+        Ok(self.take(1)?[0])
+    }
+
+    /// Enters a container: returns a reader over its body and the element count.
+    fn container(&mut self) -> Result<(Reader<'a>, usize)> {
+        let body = self.bytes()?;
+        let mut r = Reader { b: body };
+        let count = r.varint()?;
+        Ok((r, count))
+    }
+
+    fn value(&mut self) -> Result<AttributeValue> {
+        Ok(match self.tag()? {
+            tag::NULL => AttributeValue::Null(true),
+            tag::FALSE => AttributeValue::Bool(false),
+            tag::TRUE => AttributeValue::Bool(true),
+            tag::S => AttributeValue::S(self.string()?),
+            tag::B => AttributeValue::B(self.bytes()?.to_vec()),
+            tag::N => AttributeValue::N(self.number()?.to_string()),
+            tag::SS => {
+                let (mut r, n) = self.container()?;
+                AttributeValue::Ss((0..n).map(|_| r.string()).collect::<Result<_>>()?)
+            }
+            tag::NS => {
+                let (mut r, n) = self.container()?;
+                AttributeValue::Ns(
+                    (0..n)
+                        .map(|_| r.number().map(|x| x.to_string()))
+                        .collect::<Result<_>>()?,
+                )
+            }
+            tag::BS => {
+                let (mut r, n) = self.container()?;
+                AttributeValue::Bs(
+                    (0..n)
+                        .map(|_| r.bytes().map(<[u8]>::to_vec))
+                        .collect::<Result<_>>()?,
+                )
+            }
+            tag::L => {
+                let (mut r, n) = self.container()?;
+                AttributeValue::L((0..n).map(|_| r.value()).collect::<Result<_>>()?)
+            }
+            tag::M => {
+                let (mut r, n) = self.container()?;
+                AttributeValue::M(r.entries(n)?)
+            }
+            _ => return Err(corrupt()),
+        })
+    }
+
+    fn entries(&mut self, n: usize) -> Result<Item> {
+        let mut m = Item::new();
+        for _ in 0..n {
+            let name = self.string()?;
+            let v = self.value()?;
+            m.insert(name, v);
+        }
+        Ok(m)
+    }
+}
+
+/// Decodes a stored item.
+pub fn decode_item(bytes: &[u8]) -> Result<Item> {
+    let mut r = Reader { b: bytes };
+    if r.tag()? != tag::M {
+        return Err(corrupt());
+    }
+    let (mut body, n) = r.container()?;
+    body.entries(n)
+}
+
+/// Decodes only the named top-level attributes of a stored item.
+pub fn decode_attributes<'n>(bytes: &[u8], mut wanted: impl FnMut(&str) -> bool) -> Result<Item> {
+    let mut r = Reader { b: bytes };
+    if r.tag()? != tag::M {
+        return Err(corrupt());
+    }
+    let (mut body, n) = r.container()?;
+    let mut m = Item::new();
+    for _ in 0..n {
+        let name = std::str::from_utf8(body.bytes()?).map_err(|_| corrupt())?;
+        if wanted(name) {
+            let v = body.value()?;
+            m.insert(name.to_string(), v);
+        } else {
+            skip_value(&mut body)?;
+        }
+    }
+    Ok(m)
+}
+
+fn skip_value(r: &mut Reader<'_>) -> Result<()> {
+    match r.tag()? {
+        tag::NULL | tag::FALSE | tag::TRUE => {}
+        tag::S | tag::B | tag::N | tag::SS | tag::NS | tag::BS | tag::L | tag::M => {
+            r.bytes()?;
+        }
+        _ => return Err(corrupt()),
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn item(j: serde_json::Value) -> Item {
+        serde_json::from_value(j).unwrap()
+    }
+
+    #[test]
+    fn roundtrip_every_type() {
+        let it = item(
+            json!({"a": {"S": "x"}, "b": {"N": "1.50"}, "c": {"B": "AQI="}, "d": {"BOOL": true},
+            "e": {"NULL": true}, "f": {"M": {"g": {"L": [{"S": "h"}, {"N": "-3"}, {"BOOL": false}]}}},
+            "i": {"SS": ["b", "a"]}, "j": {"NS": ["1", "-2.5"]}, "k": {"BS": ["AQ=="]}, "": {"M": {}}, "z": {"L": []}}),
+        );
+        let enc = encode_item(&it).unwrap();
+        let back = decode_item(&enc.bytes).unwrap();
+        let mut expected = it.clone();
+        expected.insert("b".into(), AttributeValue::N("1.5".into()));
+        assert_eq!(back, expected);
+        let only = decode_attributes(&enc.bytes, |n| n == "f" || n == "k").unwrap();
+        assert_eq!(only.len(), 2);
+        assert_eq!(only["k"], it["k"]);
+    }
+
+    #[test]
+    fn rejects_invalid_values() {
+        for (j, msg) in [
+            (json!({"a": {"NULL": false}}), "One or more parameter values were invalid: Null attribute value types must have the value of true"),
+            (json!({"a": {"SS": []}}), "One or more parameter values were invalid: An string set  may not be empty"),
+            (json!({"a": {"NS": ["1", "1.0"]}}), "Input collection contains duplicates"),
+            (json!({"a": {"SS": ["a", "a"]}}), "One or more parameter values were invalid: Input collection [a, a] contains duplicates."),
+            (json!({"a": {"BS": ["Yg==", "Yg=="]}}), "One or more parameter values were invalid: Input collection [Yg==, Yg==]of type BS contains duplicates."),
+            (json!({"a": {"BS": []}}), "One or more parameter values were invalid: Binary sets should not be empty"),
+            (json!({"a": {"L": [{"N": "x"}]}}), "The parameter cannot be converted to a numeric value: x"),
+        ] {
+            assert_eq!(encode_item(&item(j)).unwrap_err().message(), msg);
+        }
+    }
+
+    #[test]
+    fn sizes_follow_dynamodb_rules() {
+        // name (1) + string (3)
+        assert_eq!(
+            encode_item(&item(json!({"a": {"S": "abc"}}))).unwrap().size,
+            4
+        );
+        // name (1) + map overhead 3 + entry name 1 + value 1 + element byte 1
+        assert_eq!(
+            encode_item(&item(json!({"a": {"M": {"b": {"BOOL": true}}}})))
+                .unwrap()
+                .size,
+            7
+        );
+        // name (1) + list overhead 3 + (1 + 1) per element
+        assert_eq!(
+            encode_item(&item(json!({"a": {"L": [{"NULL": true}, {"NULL": true}]}})))
+                .unwrap()
+                .size,
+            8
+        );
+        // The Developer Guide's worked examples.
+        let l = json!({"hhhhhhhh": {"L": [{"S": "a"}, {"S": "aa"}, {"S": "bb"}, {"S": "ccc"}]}});
+        assert_eq!(encode_item(&item(l)).unwrap().size, 23);
+        let m = json!({"iiiiiiiii": {"M": {"aa": {"S": "aa"}, "bbb": {"S": "bbb"}}}});
+        assert_eq!(encode_item(&item(m)).unwrap().size, 24);
+    }
+}

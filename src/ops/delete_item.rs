@@ -1,0 +1,75 @@
+//! DeleteItem.
+
+use super::common::{consumed, key_of_key, EmptyKeyWording};
+use crate::db::Database;
+use crate::error::{Error, Result};
+use crate::model::codec::{decode_item, encode_value};
+use crate::storage::write::{write_item, write_units, Delta};
+use crate::types::{DeleteItemInput, DeleteItemOutput};
+use crate::validate::{enums, require_table_name, Constraints};
+
+pub(crate) fn run(db: &Database, req: DeleteItemInput) -> Result<DeleteItemOutput> {
+    let name = require_table_name(&req.table_name)?;
+    let mut c = Constraints::default();
+    c.name("tableName", name);
+    c.not_null("key", &req.key);
+    c.one_of(
+        "returnConsumedCapacity",
+        req.return_consumed_capacity.as_deref(),
+        enums::RETURN_CONSUMED_CAPACITY,
+    );
+    c.one_of(
+        "returnValues",
+        req.return_values.as_deref(),
+        enums::RETURN_VALUES,
+    );
+    c.one_of(
+        "returnItemCollectionMetrics",
+        req.return_item_collection_metrics.as_deref(),
+        enums::RETURN_ITEM_COLLECTION_METRICS,
+    );
+    c.finish()?;
+    let key = req.key.as_ref().expect("checked not null");
+    let mut scratch = Vec::new();
+    for v in key.values() {
+        scratch.clear();
+        encode_value(v, &mut scratch)?;
+    }
+    let return_old = match req.return_values.as_deref() {
+        None | Some("NONE") => false,
+        Some("ALL_OLD") => true,
+        Some(_) => {
+            return Err(Error::validation(
+                "ReturnValues can only be ALL_OLD or NONE",
+            ))
+        }
+    };
+
+    let mut state = db.lock();
+    let state = &mut *state;
+    let t = state
+        .tables
+        .get(name)
+        .ok_or_else(Error::resource_not_found)?;
+    let (pk, sk) = key_of_key(t, key, EmptyKeyWording::NotValid)?;
+    let mut delta = Delta::default();
+    let tx = state.conn.transaction()?;
+    let out = write_item(&tx, t, &pk, &sk, None, &mut delta)?;
+    tx.commit()?;
+    delta.apply(state.tables.get_mut(name).expect("looked up above"));
+
+    let units = write_units(out.old.as_ref().map_or(0, |o| o.size));
+    let attributes = match (&out.old, return_old) {
+        (Some(old), true) => Some(decode_item(&old.bytes)?),
+        _ => None,
+    };
+    Ok(DeleteItemOutput {
+        attributes,
+        consumed_capacity: consumed(
+            req.return_consumed_capacity.as_deref(),
+            name,
+            units,
+            &out.index_writes,
+        ),
+    })
+}

@@ -1,0 +1,12 @@
+//! One file per DynamoDB operation: validate -> plan -> execute -> shape the response.
+
+pub(crate) mod common;
+pub(crate) mod create_table;
+pub(crate) mod delete_item;
+pub(crate) mod delete_table;
+pub(crate) mod describe_table;
+pub(crate) mod get_item;
+pub(crate) mod key_schema;
+pub(crate) mod list_tables;
+pub(crate) mod put_item;
+pub(crate) mod update_table;

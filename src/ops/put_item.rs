@@ -1,0 +1,76 @@
+//! PutItem.
+
+use super::common::{check_index_keys, check_item_size, consumed, key_of_item};
+use crate::db::Database;
+use crate::error::{Error, Result};
+use crate::model::codec::{decode_item, encode_item};
+use crate::storage::write::{write_item, write_units, Delta};
+use crate::types::{PutItemInput, PutItemOutput};
+use crate::validate::{enums, require_table_name, Constraints};
+
+pub(crate) fn run(db: &Database, req: PutItemInput) -> Result<PutItemOutput> {
+    let name = require_table_name(&req.table_name)?;
+    let mut c = Constraints::default();
+    c.name("tableName", name);
+    c.not_null("item", &req.item);
+    c.one_of(
+        "returnConsumedCapacity",
+        req.return_consumed_capacity.as_deref(),
+        enums::RETURN_CONSUMED_CAPACITY,
+    );
+    c.one_of(
+        "returnValues",
+        req.return_values.as_deref(),
+        enums::RETURN_VALUES,
+    );
+    c.one_of(
+        "returnItemCollectionMetrics",
+        req.return_item_collection_metrics.as_deref(),
+        enums::RETURN_ITEM_COLLECTION_METRICS,
+    );
+    c.finish()?;
+    let item = req.item.as_ref().expect("checked not null");
+    let enc = encode_item(item)?;
+    let return_old = match req.return_values.as_deref() {
+        None | Some("NONE") => false,
+        Some("ALL_OLD") => true,
+        Some(_) => {
+            return Err(Error::validation(
+                "ReturnValues can only be ALL_OLD or NONE",
+            ))
+        }
+    };
+    check_item_size(enc.size)?;
+
+    let mut state = db.lock();
+    let state = &mut *state;
+    let t = state
+        .tables
+        .get(name)
+        .ok_or_else(Error::resource_not_found)?;
+    let (pk, sk) = key_of_item(t, item)?;
+    check_index_keys(t, item)?;
+
+    let mut delta = Delta::default();
+    let tx = state.conn.transaction()?;
+    let out = write_item(&tx, t, &pk, &sk, Some((item, &enc)), &mut delta)?;
+    tx.commit()?;
+    let t = state.tables.get_mut(name).expect("looked up above");
+    delta.apply(t);
+
+    let old_size = out.old.as_ref().map_or(0, |o| o.size);
+    let units = write_units(enc.size.max(old_size));
+    let attributes = match (&out.old, return_old) {
+        (Some(old), true) => Some(decode_item(&old.bytes)?),
+        _ => None,
+    };
+    Ok(PutItemOutput {
+        attributes,
+        consumed_capacity: consumed(
+            req.return_consumed_capacity.as_deref(),
+            name,
+            units,
+            &out.index_writes,
+        ),
+    })
+}

@@ -1,0 +1,323 @@
+//! Storage: the SQLite connection, the catalog of tables, and the one write path.
+//!
+//! Each DynamoDB table is one `WITHOUT ROWID` SQLite table `t<id>(pk, sk, size, item)` keyed
+//! by the encoded key values; each secondary index is a table `t<id>_x<n>(ipk, isk, pk, sk,
+//! size)` maintained by [`write::write_item`]. Internal names are built from integers only.
+
+pub(crate) mod schema;
+pub(crate) mod write;
+
+use crate::error::{Error, Result};
+use crate::types::TableDescription;
+use rusqlite::{params, Connection, OptionalExtension};
+use schema::{IndexMeta, KeyDef, ProjectionKind, TableMeta};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// What the catalog row stores for one table.
+#[derive(Serialize, Deserialize)]
+struct StoredTable {
+    id: i64,
+    next_index_id: i64,
+    /// Index name -> internal index number.
+    index_ids: BTreeMap<String, i64>,
+    description: TableDescription,
+}
+
+/// The connection plus the catalog, guarded together by the database mutex.
+pub(crate) struct State {
+    pub conn: Connection,
+    pub tables: BTreeMap<String, TableMeta>,
+    next_table_id: i64,
+}
+
+const CATALOG_SQL: &str = "CREATE TABLE IF NOT EXISTS dynoxide_catalog (
+    name TEXT PRIMARY KEY,
+    id INTEGER NOT NULL UNIQUE,
+    meta TEXT NOT NULL
+) WITHOUT ROWID";
+
+impl State {
+    /// Opens a private in-memory database.
+    pub fn memory() -> Result<State> {
+        Self::init(Connection::open_in_memory()?)
+    }
+
+    /// Opens or creates a file database in WAL mode.
+    pub fn open(path: &Path) -> Result<State> {
+        let conn = Connection::open(path)?;
+        // NORMAL in WAL mode survives a process kill; only power loss can drop the last commits.
+        conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")?;
+        Self::init(conn)
+    }
+
+    fn init(conn: Connection) -> Result<State> {
+        conn.set_prepared_statement_cache_capacity(512);
+        conn.execute_batch(CATALOG_SQL)?;
+        let mut state = State {
+            conn,
+            tables: BTreeMap::new(),
+            next_table_id: 1,
+        };
+        state.load()?;
+        Ok(state)
+    }
+
+    fn load(&mut self) -> Result<()> {
+        let rows: Vec<String> = {
+            let mut stmt = self.conn.prepare("SELECT meta FROM dynoxide_catalog")?;
+            let rows = stmt.query_map([], |r| r.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        for meta in rows {
+            let stored: StoredTable = serde_json::from_str(&meta)
+                .map_err(|e| Error::internal(format!("catalog entry is corrupt: {e}")))?;
+            let mut t = table_meta(stored);
+            // Counters are not persisted: recompute them, so they are exact after any stop.
+            (t.item_count, t.size_bytes) = count(&self.conn, &t.sql_table)?;
+            for ix in &mut t.indexes {
+                (ix.item_count, ix.size_bytes) = count(&self.conn, &ix.sql_table)?;
+            }
+            self.next_table_id = self.next_table_id.max(t.id + 1);
+            self.tables.insert(t.desc.table_name.clone(), t);
+        }
+        Ok(())
+    }
+
+    /// Looks up a table by name.
+    pub fn table(&self, name: &str) -> Option<&TableMeta> {
+        self.tables.get(name)
+    }
+
+    /// Creates the SQLite objects and catalog entry for a new table.
+    pub fn create_table(&mut self, desc: TableDescription) -> Result<&TableMeta> {
+        let id = self.next_table_id;
+        let mut index_ids = BTreeMap::new();
+        let mut next_index_id = 1;
+        for ix in all_indexes(&desc) {
+            index_ids.insert(ix.to_string(), next_index_id);
+            next_index_id += 1;
+        }
+        let stored = StoredTable {
+            id,
+            next_index_id,
+            index_ids,
+            description: desc,
+        };
+        let t = table_meta(stored);
+        let tx = self.conn.transaction()?;
+        tx.execute_batch(&format!(
+            "CREATE TABLE {} (pk BLOB NOT NULL, sk BLOB NOT NULL, size INTEGER NOT NULL, \
+             item BLOB NOT NULL, PRIMARY KEY (pk, sk)) WITHOUT ROWID",
+            t.sql_table
+        ))?;
+        for ix in &t.indexes {
+            create_index_table(&tx, &ix.sql_table)?;
+        }
+        tx.execute(
+            "INSERT INTO dynoxide_catalog (name, id, meta) VALUES (?1, ?2, ?3)",
+            params![t.desc.table_name, id, stored_json(&t)],
+        )?;
+        tx.commit()?;
+        self.next_table_id += 1;
+        let name = t.desc.table_name.clone();
+        Ok(self.tables.entry(name).or_insert(t))
+    }
+
+    /// Drops a table and its indexes.
+    pub fn delete_table(&mut self, name: &str) -> Result<TableMeta> {
+        let t = self
+            .tables
+            .get(name)
+            .ok_or_else(Error::resource_not_found)?;
+        let tx = self.conn.transaction()?;
+        tx.execute_batch(&format!("DROP TABLE {}", t.sql_table))?;
+        for ix in &t.indexes {
+            tx.execute_batch(&format!("DROP TABLE {}", ix.sql_table))?;
+        }
+        tx.execute(
+            "DELETE FROM dynoxide_catalog WHERE name = ?1",
+            params![name],
+        )?;
+        tx.commit()?;
+        // Statements cached for the dropped tables must not be reused by a later table id.
+        self.conn.flush_prepared_statement_cache();
+        Ok(self.tables.remove(name).expect("checked above"))
+    }
+
+    /// Persists a changed description (and new or removed indexes) of an existing table.
+    pub fn save_table(&mut self, t: TableMeta) -> Result<()> {
+        self.conn.execute(
+            "UPDATE dynoxide_catalog SET meta = ?2 WHERE name = ?1",
+            params![t.desc.table_name, stored_json(&t)],
+        )?;
+        self.tables.insert(t.desc.table_name.clone(), t);
+        Ok(())
+    }
+
+    /// Adds a GSI to a table, backfilling it from the table's items in one transaction.
+    pub fn add_index(
+        &mut self,
+        table: &str,
+        mut desc: TableDescription,
+        index_name: &str,
+    ) -> Result<()> {
+        let mut t = self
+            .tables
+            .get(table)
+            .ok_or_else(Error::resource_not_found)?
+            .clone();
+        let n = t.next_index_id;
+        t.next_index_id += 1;
+        let gsi = desc
+            .global_secondary_indexes
+            .iter()
+            .flatten()
+            .find(|g| g.index_name == index_name)
+            .expect("caller added the index description");
+        let ix = IndexMeta {
+            name: index_name.to_string(),
+            global: true,
+            key: KeyDef::from_schema(&gsi.key_schema, &desc),
+            projection: ProjectionKind::from_projection(&gsi.projection),
+            number: n,
+            sql_table: format!("t{}_x{}", t.id, n),
+            item_count: 0,
+            size_bytes: 0,
+        };
+        std::mem::swap(&mut t.desc, &mut desc);
+        let tx = self.conn.transaction()?;
+        create_index_table(&tx, &ix.sql_table)?;
+        let (count, bytes) = write::backfill(&tx, &t, &ix)?;
+        t.indexes.push(IndexMeta {
+            item_count: count,
+            size_bytes: bytes,
+            ..ix
+        });
+        tx.execute(
+            "UPDATE dynoxide_catalog SET meta = ?2 WHERE name = ?1",
+            params![t.desc.table_name, stored_json(&t)],
+        )?;
+        tx.commit()?;
+        self.tables.insert(t.desc.table_name.clone(), t);
+        Ok(())
+    }
+
+    /// Removes a GSI and its data.
+    pub fn drop_index(
+        &mut self,
+        table: &str,
+        desc: TableDescription,
+        index_name: &str,
+    ) -> Result<()> {
+        let mut t = self
+            .tables
+            .get(table)
+            .ok_or_else(Error::resource_not_found)?
+            .clone();
+        let pos = t
+            .indexes
+            .iter()
+            .position(|i| i.name == index_name)
+            .ok_or_else(Error::resource_not_found)?;
+        let ix = t.indexes.remove(pos);
+        t.desc = desc;
+        let tx = self.conn.transaction()?;
+        tx.execute_batch(&format!("DROP TABLE {}", ix.sql_table))?;
+        tx.execute(
+            "UPDATE dynoxide_catalog SET meta = ?2 WHERE name = ?1",
+            params![t.desc.table_name, stored_json(&t)],
+        )?;
+        tx.commit()?;
+        self.conn.flush_prepared_statement_cache();
+        self.tables.insert(t.desc.table_name.clone(), t);
+        Ok(())
+    }
+
+    /// Reads one item's stored bytes by encoded key.
+    pub fn get_raw(&self, t: &TableMeta, pk: &[u8], sk: &[u8]) -> Result<Option<(Vec<u8>, usize)>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT item, size FROM {} WHERE pk = ?1 AND sk = ?2",
+            t.sql_table
+        ))?;
+        Ok(stmt
+            .query_row(params![pk, sk], |r| {
+                Ok((r.get(0)?, r.get::<_, i64>(1)? as usize))
+            })
+            .optional()?)
+    }
+}
+
+fn create_index_table(conn: &Connection, name: &str) -> Result<()> {
+    conn.execute_batch(&format!(
+        "CREATE TABLE {name} (ipk BLOB NOT NULL, isk BLOB NOT NULL, pk BLOB NOT NULL, \
+         sk BLOB NOT NULL, size INTEGER NOT NULL, PRIMARY KEY (ipk, isk, pk, sk)) WITHOUT ROWID"
+    ))?;
+    Ok(())
+}
+
+fn count(conn: &Connection, table: &str) -> Result<(i64, i64)> {
+    Ok(conn.query_row(
+        &format!("SELECT count(*), coalesce(sum(size), 0) FROM {table}"),
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
+}
+
+fn all_indexes(desc: &TableDescription) -> impl Iterator<Item = &str> {
+    desc.local_secondary_indexes
+        .iter()
+        .flatten()
+        .chain(desc.global_secondary_indexes.iter().flatten())
+        .map(|i| i.index_name.as_str())
+}
+
+fn table_meta(stored: StoredTable) -> TableMeta {
+    let desc = stored.description;
+    let key = KeyDef::from_schema(&desc.key_schema, &desc);
+    let mut indexes = Vec::new();
+    for (list, global) in [
+        (&desc.local_secondary_indexes, false),
+        (&desc.global_secondary_indexes, true),
+    ] {
+        for ix in list.iter().flatten() {
+            let n = stored.index_ids.get(&ix.index_name).copied().unwrap_or(0);
+            indexes.push(IndexMeta {
+                name: ix.index_name.clone(),
+                global,
+                key: KeyDef::from_schema(&ix.key_schema, &desc),
+                projection: ProjectionKind::from_projection(&ix.projection),
+                number: n,
+                sql_table: format!("t{}_x{}", stored.id, n),
+                item_count: 0,
+                size_bytes: 0,
+            });
+        }
+    }
+    TableMeta {
+        id: stored.id,
+        key,
+        indexes,
+        next_index_id: stored.next_index_id,
+        sql_table: format!("t{}", stored.id),
+        item_count: 0,
+        size_bytes: 0,
+        desc,
+    }
+}
+
+fn stored_json(t: &TableMeta) -> String {
+    let index_ids = t
+        .indexes
+        .iter()
+        .map(|ix| (ix.name.clone(), ix.number))
+        .collect();
+    let stored = StoredTable {
+        id: t.id,
+        next_index_id: t.next_index_id,
+        index_ids,
+        description: t.desc.clone(),
+    };
+    serde_json::to_string(&stored).expect("descriptions always serialise")
+}

@@ -1,0 +1,140 @@
+//! In-memory view of a table's schema: keys, indexes and the internal SQL names.
+
+use crate::model::key::ScalarType;
+use crate::types::{KeySchemaElement, Projection, TableDescription};
+use std::collections::BTreeSet;
+
+/// A key attribute and its type.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct KeyAttr {
+    pub name: String,
+    pub ty: ScalarType,
+}
+
+/// A primary or index key: hash and optional range attribute.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct KeyDef {
+    pub hash: KeyAttr,
+    pub range: Option<KeyAttr>,
+}
+
+impl KeyDef {
+    /// Builds a key from a validated KeySchema and the table's AttributeDefinitions.
+    pub fn from_schema(schema: &[KeySchemaElement], desc: &TableDescription) -> KeyDef {
+        let attr = |e: &KeySchemaElement| {
+            let name = e.attribute_name.clone().unwrap_or_default();
+            let ty = desc
+                .attribute_definitions
+                .iter()
+                .find(|d| d.attribute_name.as_deref() == Some(name.as_str()))
+                .and_then(|d| d.attribute_type.as_deref().and_then(ScalarType::parse))
+                .unwrap_or(ScalarType::S);
+            KeyAttr { name, ty }
+        };
+        let hash = schema
+            .iter()
+            .find(|e| e.key_type.as_deref() == Some("HASH"))
+            .map(attr)
+            .expect("validated key schema has a HASH element");
+        let range = schema
+            .iter()
+            .find(|e| e.key_type.as_deref() == Some("RANGE"))
+            .map(attr);
+        KeyDef { hash, range }
+    }
+
+    /// The key attributes, hash first.
+    pub fn attrs(&self) -> impl Iterator<Item = &KeyAttr> {
+        std::iter::once(&self.hash).chain(self.range.as_ref())
+    }
+
+    /// True if `name` is one of this key's attributes.
+    pub fn has(&self, name: &str) -> bool {
+        self.attrs().any(|a| a.name == name)
+    }
+}
+
+/// Which attributes an index stores besides its keys.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum ProjectionKind {
+    All,
+    KeysOnly,
+    Include(BTreeSet<String>),
+}
+
+impl ProjectionKind {
+    pub fn from_projection(p: &Projection) -> ProjectionKind {
+        match p.projection_type.as_deref() {
+            Some("ALL") => ProjectionKind::All,
+            Some("INCLUDE") => {
+                ProjectionKind::Include(p.non_key_attributes.iter().flatten().cloned().collect())
+            }
+            _ => ProjectionKind::KeysOnly,
+        }
+    }
+}
+
+/// A secondary index.
+#[derive(Clone, Debug)]
+pub(crate) struct IndexMeta {
+    pub name: String,
+    pub global: bool,
+    pub key: KeyDef,
+    pub projection: ProjectionKind,
+    /// Internal index number, unique within its table.
+    pub number: i64,
+    /// Internal SQLite table name (never user text).
+    pub sql_table: String,
+    pub item_count: i64,
+    pub size_bytes: i64,
+}
+
+impl IndexMeta {
+    /// True if the index stores attribute `name` (keys of table and index always).
+    pub fn projects(&self, table_key: &KeyDef, name: &str) -> bool {
+        match &self.projection {
+            ProjectionKind::All => true,
+            _ if table_key.has(name) || self.key.has(name) => true,
+            ProjectionKind::KeysOnly => false,
+            ProjectionKind::Include(set) => set.contains(name),
+        }
+    }
+}
+
+/// A table's schema, counters and internal names.
+#[derive(Clone, Debug)]
+pub(crate) struct TableMeta {
+    pub id: i64,
+    pub desc: TableDescription,
+    pub key: KeyDef,
+    pub indexes: Vec<IndexMeta>,
+    pub next_index_id: i64,
+    /// Internal SQLite table name (never user text).
+    pub sql_table: String,
+    pub item_count: i64,
+    pub size_bytes: i64,
+}
+
+impl TableMeta {
+    /// The description with live counters filled in.
+    pub fn describe(&self) -> TableDescription {
+        let mut d = self.desc.clone();
+        d.item_count = self.item_count;
+        d.table_size_bytes = self.size_bytes;
+        for list in [
+            &mut d.global_secondary_indexes,
+            &mut d.local_secondary_indexes,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            for ix in list.iter_mut() {
+                if let Some(m) = self.indexes.iter().find(|m| m.name == ix.index_name) {
+                    ix.item_count = m.item_count;
+                    ix.index_size_bytes = m.size_bytes;
+                }
+            }
+        }
+        d
+    }
+}

@@ -1,0 +1,12 @@
+//! Request and response types, serialised exactly as DynamoDB's JSON (PascalCase fields).
+//!
+//! Required request members are `Option`s so a missing one gets DynamoDB's own error rather
+//! than a deserialisation failure.
+
+mod capacity;
+mod item;
+mod table;
+
+pub use capacity::*;
+pub use item::*;
+pub use table::*;
