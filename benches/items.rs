@@ -1,1 +1,155 @@
-fn main() {}
+//! PutItem and GetItem on `Database::memory()`, each beside its raw-SQLite floor: a prepared
+//! INSERT / SELECT of the same bytes into a table of the same shape.
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use dynoxide::types::{CreateTableInput, GetItemInput, PutItemInput};
+use dynoxide::{AttributeValue, Database, Item};
+use rusqlite::{params, Connection};
+use serde_json::json;
+
+const N: usize = 10_000;
+
+fn item(i: usize) -> Item {
+    let mut it = Item::new();
+    it.insert("pk".into(), AttributeValue::s(format!("user#{}", i % 1000)));
+    it.insert("sk".into(), AttributeValue::n(i));
+    it.insert("name".into(), AttributeValue::s(format!("name {i}")));
+    it.insert("age".into(), AttributeValue::n(20 + i % 50));
+    it.insert("active".into(), AttributeValue::Bool(i % 2 == 0));
+    it.insert(
+        "tags".into(),
+        AttributeValue::Ss(vec!["a".into(), "b".into(), format!("t{i}")]),
+    );
+    it
+}
+
+fn key(i: usize) -> Item {
+    let mut k = Item::new();
+    k.insert("pk".into(), AttributeValue::s(format!("user#{}", i % 1000)));
+    k.insert("sk".into(), AttributeValue::n(i));
+    k
+}
+
+fn database() -> Database {
+    let db = Database::memory().unwrap();
+    let req: CreateTableInput = serde_json::from_value(json!({
+        "TableName": "bench",
+        "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "N"}],
+        "BillingMode": "PAY_PER_REQUEST"
+    }))
+    .unwrap();
+    db.create_table(req).unwrap();
+    db
+}
+
+/// The floor: the same stored bytes through one prepared statement.
+fn raw_sqlite() -> Connection {
+    let conn = Connection::open_in_memory().unwrap();
+    conn.execute_batch(
+        "CREATE TABLE t (pk BLOB NOT NULL, sk BLOB NOT NULL, size INTEGER NOT NULL, \
+         item BLOB NOT NULL, PRIMARY KEY (pk, sk)) WITHOUT ROWID",
+    )
+    .unwrap();
+    conn
+}
+
+fn encoded(i: usize) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
+    let it = item(i);
+    let enc = dynoxide::model::codec::encode_item(&it).unwrap();
+    let pk = dynoxide::model::key::encode_key_value(&it["pk"]).unwrap();
+    let sk = dynoxide::model::key::encode_key_value(&it["sk"]).unwrap();
+    (pk, sk, enc.bytes)
+}
+
+fn put(c: &mut Criterion) {
+    let mut g = c.benchmark_group("put_item");
+    let rows: Vec<_> = (0..N).map(encoded).collect();
+    g.bench_function("raw_sqlite_floor", |b| {
+        let conn = raw_sqlite();
+        let mut stmt = conn
+            .prepare("INSERT OR REPLACE INTO t (pk, sk, size, item) VALUES (?1, ?2, ?3, ?4)")
+            .unwrap();
+        let mut i = 0;
+        b.iter(|| {
+            let (pk, sk, bytes) = &rows[i % N];
+            stmt.execute(params![pk, sk, bytes.len() as i64, bytes])
+                .unwrap();
+            i += 1;
+        })
+    });
+    g.bench_function("dynoxide", |b| {
+        let db = database();
+        let mut i = 0;
+        b.iter_batched(
+            || {
+                i += 1;
+                PutItemInput {
+                    table_name: Some("bench".into()),
+                    item: Some(item(i % N)),
+                    ..Default::default()
+                }
+            },
+            |req| db.put_item(req).unwrap(),
+            BatchSize::SmallInput,
+        )
+    });
+    g.finish();
+}
+
+fn get(c: &mut Criterion) {
+    let mut g = c.benchmark_group("get_item");
+    g.bench_function("raw_sqlite_floor", |b| {
+        let conn = raw_sqlite();
+        let rows: Vec<_> = (0..N).map(encoded).collect();
+        for (pk, sk, bytes) in &rows {
+            conn.execute(
+                "INSERT INTO t (pk, sk, size, item) VALUES (?1, ?2, ?3, ?4)",
+                params![pk, sk, bytes.len() as i64, bytes],
+            )
+            .unwrap();
+        }
+        let mut stmt = conn
+            .prepare("SELECT item FROM t WHERE pk = ?1 AND sk = ?2")
+            .unwrap();
+        let mut i = 0;
+        b.iter(|| {
+            let (pk, sk, _) = &rows[i % N];
+            let v: Vec<u8> = stmt.query_row(params![pk, sk], |r| r.get(0)).unwrap();
+            i += 1;
+            v
+        })
+    });
+    g.bench_function("dynoxide", |b| {
+        let db = database();
+        for i in 0..N {
+            db.put_item(PutItemInput {
+                table_name: Some("bench".into()),
+                item: Some(item(i)),
+                ..Default::default()
+            })
+            .unwrap();
+        }
+        let mut i = 0;
+        b.iter_batched(
+            || {
+                i += 1;
+                GetItemInput {
+                    table_name: Some("bench".into()),
+                    key: Some(key(i % N)),
+                    ..Default::default()
+                }
+            },
+            |req| {
+                let out = db.get_item(req).unwrap();
+                assert!(out.item.is_some());
+                out
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    g.finish();
+}
+
+criterion_group!(benches, put, get);
+criterion_main!(benches);
