@@ -15,7 +15,7 @@ fn item(i: usize) -> Item {
     it.insert("sk".into(), AttributeValue::n(i));
     it.insert("name".into(), AttributeValue::s(format!("name {i}")));
     it.insert("age".into(), AttributeValue::n(20 + i % 50));
-    it.insert("active".into(), AttributeValue::Bool(i % 2 == 0));
+    it.insert("active".into(), AttributeValue::Bool(i.is_multiple_of(2)));
     it.insert(
         "tags".into(),
         AttributeValue::Ss(vec!["a".into(), "b".into(), format!("t{i}")]),

@@ -120,7 +120,7 @@ impl Constraints {
 }
 
 /// The TableName member: required (checked first, with its own message), then constraints.
-pub(crate) fn require_table_name<'a>(name: &'a Option<String>) -> Result<&'a str> {
+pub(crate) fn require_table_name(name: &Option<String>) -> Result<&str> {
     name.as_deref().ok_or_else(|| {
         Error::validation(
             "The parameter 'TableName' is required but was not present in the request",

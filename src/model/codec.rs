@@ -350,7 +350,7 @@ pub fn decode_item(bytes: &[u8]) -> Result<Item> {
 }
 
 /// Decodes only the named top-level attributes of a stored item.
-pub fn decode_attributes<'n>(bytes: &[u8], mut wanted: impl FnMut(&str) -> bool) -> Result<Item> {
+pub fn decode_attributes(bytes: &[u8], mut wanted: impl FnMut(&str) -> bool) -> Result<Item> {
     let mut r = Reader { b: bytes };
     if r.tag()? != tag::M {
         return Err(corrupt());

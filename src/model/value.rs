@@ -106,7 +106,7 @@ impl<'de> Deserialize<'de> for Base64Bytes {
 /// Decodes standard, padded base64 with DynamoDB's SerializationException texts.
 pub(crate) fn decode_base64(s: &str) -> Result<Vec<u8>, String> {
     use base64::DecodeError;
-    if s.len() % 4 != 0 {
+    if !s.len().is_multiple_of(4) {
         return Err(format!(
             "Base64 encoded length is expected a multiple of 4 bytes but found: {}",
             s.len()
