@@ -167,7 +167,7 @@ fn semantics(req: &CreateTableInput, pay_per_request: bool) -> Result<()> {
             )));
         }
     }
-    check_key_schema(ks, defs)?;
+    check_key_schema(ks, defs, true)?;
     let lsis = req.local_secondary_indexes.as_deref();
     let gsis = req.global_secondary_indexes.as_deref();
 
@@ -229,7 +229,7 @@ fn semantics(req: &CreateTableInput, pay_per_request: bool) -> Result<()> {
         for ix in lsis {
             let iname = ix.index_name.as_deref().unwrap_or_default();
             let iks = ix.key_schema.as_deref().unwrap_or_default();
-            check_key_schema(iks, defs)?;
+            check_key_schema(iks, defs, false)?;
             if iks.len() < 2 {
                 return Err(Error::invalid_param(format!(
                     "Index KeySchema does not have a range key for index: {iname}"
@@ -265,7 +265,7 @@ fn semantics(req: &CreateTableInput, pay_per_request: bool) -> Result<()> {
         }
         for ix in gsis {
             let iname = ix.index_name.as_deref().unwrap_or_default();
-            check_gsi(ix, defs, pay_per_request)?;
+            check_gsi(ix, defs, pay_per_request, GsiContext::CreateTable)?;
             projected += ix
                 .projection
                 .as_ref()
@@ -301,18 +301,33 @@ fn semantics(req: &CreateTableInput, pay_per_request: bool) -> Result<()> {
     Ok(())
 }
 
+/// Which operation a GSI definition arrives in; they word throughput errors differently.
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) enum GsiContext {
+    CreateTable,
+    UpdateTable,
+}
+
 /// Checks one GSI definition (CreateTable, or a Create in UpdateTable).
 pub(crate) fn check_gsi(
     ix: &GlobalSecondaryIndex,
     defs: &[AttributeDefinition],
     pay_per_request: bool,
+    context: GsiContext,
 ) -> Result<()> {
     let iname = ix.index_name.as_deref().unwrap_or_default();
-    check_key_schema(ix.key_schema.as_deref().unwrap_or_default(), defs)?;
+    check_key_schema(ix.key_schema.as_deref().unwrap_or_default(), defs, false)?;
     check_projection(ix.projection.as_ref().expect("shape checked"))?;
+    let update = context == GsiContext::UpdateTable;
     match (pay_per_request, &ix.provisioned_throughput) {
+        (true, Some(_)) if update => Err(Error::invalid_param(format!(
+            "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified for index: {iname} when BillingMode is PAY_PER_REQUEST"
+        ))),
         (true, Some(_)) => Err(Error::invalid_param(format!(
             "ProvisionedThroughput should not be specified for index: {iname} when BillingMode is PAY_PER_REQUEST"
+        ))),
+        (false, None) if update => Err(Error::invalid_param(format!(
+            "Both ReadCapacityUnits and WriteCapacityUnits must be specified for index: {iname}"
         ))),
         (false, None) => Err(Error::invalid_param(format!(
             "ProvisionedThroughput is not specified for index: {iname}"

@@ -82,16 +82,18 @@ fn defined(defs: &[AttributeDefinition], name: &str) -> bool {
 }
 
 /// Semantic checks of one key schema against AttributeDefinitions: definitions, order.
+/// The table's own two-element schema has its own wording for a missing definition.
 pub(crate) fn check_key_schema(
     ks: &[KeySchemaElement],
     defs: &[AttributeDefinition],
+    is_table: bool,
 ) -> Result<()> {
     let key_names: Vec<&str> = ks
         .iter()
         .filter_map(|e| e.attribute_name.as_deref())
         .collect();
     let all_defined = key_names.iter().all(|n| defined(defs, n));
-    if ks.len() == 2 && (!all_defined || defs.len() < 2) {
+    if is_table && ks.len() == 2 && (!all_defined || defs.len() < 2) {
         return Err(Error::validation(
             "Invalid KeySchema: Some index key attribute have no definition",
         ));

@@ -3,7 +3,7 @@
 use super::common::now;
 use super::create_table::{
     check_capacity_bounds, check_gsi, check_stream, gsi_description, index_name_shape,
-    sse_description, stream_label, throughput_desc, throughput_shape,
+    sse_description, stream_label, throughput_desc, throughput_shape, GsiContext,
 };
 use super::describe_table::table_not_found;
 use super::key_schema::{shape_key_schema, shape_projection};
@@ -276,7 +276,7 @@ pub(crate) fn run(db: &Database, req: UpdateTableInput) -> Result<UpdateTableOut
                     None => defs.push(d.clone()),
                 }
             }
-            check_gsi(x, &defs, will_be_ppr)?;
+            check_gsi(x, &defs, will_be_ppr, GsiContext::UpdateTable)?;
             if desc.global_secondary_indexes.as_ref().map_or(0, Vec::len) >= MAX_GSIS {
                 return Err(Error::new(
                     ErrorCode::LimitExceededException,
