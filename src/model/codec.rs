@@ -53,13 +53,27 @@ pub struct EncodedItem {
     pub size: usize,
 }
 
-/// Appends an unsigned LEB128 varint.
-pub fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+/// An unsigned LEB128 varint: its bytes and their count.
+fn varint_bytes(mut v: u64) -> ([u8; 10], usize) {
+    let mut b = [0u8; 10];
+    let mut i = 0;
     while v >= 0x80 {
-        out.push((v as u8) | 0x80);
+        b[i] = (v as u8) | 0x80;
         v >>= 7;
+        i += 1;
     }
-    out.push(v as u8);
+    b[i] = v as u8;
+    (b, i + 1)
+}
+
+/// Appends an unsigned LEB128 varint.
+pub fn put_varint(out: &mut Vec<u8>, v: u64) {
+    if v < 0x80 {
+        out.push(v as u8);
+        return;
+    }
+    let (b, n) = varint_bytes(v);
+    out.extend_from_slice(&b[..n]);
 }
 
 /// Reads an unsigned LEB128 varint, returning it and the bytes consumed.
@@ -79,6 +93,15 @@ fn put_bytes(out: &mut Vec<u8>, b: &[u8]) {
     out.extend_from_slice(b);
 }
 
+/// Appends a length-prefixed ordered number; the encoding is at most 22 bytes, so the
+/// varint length is one byte and is patched in place.
+fn put_number(out: &mut Vec<u8>, n: &Number) {
+    let at = out.len();
+    out.push(0);
+    n.encode_ordered(out);
+    out[at] = (out.len() - at - 1) as u8;
+}
+
 /// Reserves space for a container header and patches it once the body is written.
 fn with_container(
     out: &mut Vec<u8>,
@@ -87,12 +110,31 @@ fn with_container(
     body: impl FnOnce(&mut Vec<u8>) -> Result<usize>,
 ) -> Result<usize> {
     out.push(t);
-    let mut inner = Vec::new();
-    put_varint(&mut inner, count as u64);
-    let size = body(&mut inner)?;
-    put_varint(out, inner.len() as u64);
-    out.extend_from_slice(&inner);
+    // Write the body in place, then slide it right to fit its length prefix.
+    let start = out.len();
+    put_varint(out, count as u64);
+    let size = body(out)?;
+    let body_len = (out.len() - start) as u64;
+    if body_len < 0x80 {
+        out.insert(start, body_len as u8);
+    } else {
+        let (len, n) = varint_bytes(body_len);
+        out.splice(start..start, len[..n].iter().copied());
+    }
     Ok(size)
+}
+
+/// True if two members are equal; small sets (the common case) skip hashing and allocation.
+fn has_duplicates<T: Ord>(members: &[T]) -> bool {
+    if members.len() <= 16 {
+        return members
+            .iter()
+            .enumerate()
+            .any(|(i, a)| members[i + 1..].contains(a));
+    }
+    let mut sorted: Vec<&T> = members.iter().collect();
+    sorted.sort_unstable();
+    sorted.windows(2).any(|w| w[0] == w[1])
 }
 
 // DynamoDB's own texts, odd spacing included.
@@ -132,16 +174,14 @@ pub fn encode_value(v: &AttributeValue, out: &mut Vec<u8>) -> Result<usize> {
         AttributeValue::N(s) => {
             let n = Number::parse(s)?;
             out.push(tag::N);
-            let enc = n.to_ordered_bytes();
-            put_bytes(out, &enc);
+            put_number(out, &n);
             n.size()
         }
         AttributeValue::Ss(members) => {
             if members.is_empty() {
                 return Err(set_error("string"));
             }
-            let mut seen = std::collections::HashSet::with_capacity(members.len());
-            if !members.iter().all(|m| seen.insert(m.as_str())) {
+            if has_duplicates(members) {
                 return Err(Error::invalid_param(format!(
                     "Input collection [{}] contains duplicates.",
                     members.join(", ")
@@ -161,8 +201,7 @@ pub fn encode_value(v: &AttributeValue, out: &mut Vec<u8>) -> Result<usize> {
             if members.is_empty() {
                 return Err(set_error("binary"));
             }
-            let mut seen = std::collections::HashSet::with_capacity(members.len());
-            if !members.iter().all(|m| seen.insert(m.as_slice())) {
+            if has_duplicates(members) {
                 let printed: Vec<String> = members
                     .iter()
                     .map(|m| base64::Engine::encode(&base64::engine::general_purpose::STANDARD, m))
@@ -190,15 +229,14 @@ pub fn encode_value(v: &AttributeValue, out: &mut Vec<u8>) -> Result<usize> {
             for m in members {
                 nums.push(Number::parse(m)?);
             }
-            let mut seen = std::collections::HashSet::with_capacity(nums.len());
-            if !nums.iter().all(|n| seen.insert(*n)) {
+            if has_duplicates(&nums) {
                 return Err(Error::validation("Input collection contains duplicates"));
             }
             with_container(out, tag::NS, nums.len(), |o| {
                 Ok(nums
                     .iter()
                     .map(|n| {
-                        put_bytes(o, &n.to_ordered_bytes());
+                        put_number(o, n);
                         n.size()
                     })
                     .sum())
@@ -225,6 +263,14 @@ fn encode_map(map: &Item, out: &mut Vec<u8>) -> Result<usize> {
         }
         Ok(size)
     })
+}
+
+/// Validates one value without keeping its encoding.
+pub fn check_value(v: &AttributeValue) -> Result<()> {
+    match v {
+        AttributeValue::S(_) | AttributeValue::B(_) | AttributeValue::Bool(_) => Ok(()),
+        _ => encode_value(v, &mut Vec::new()).map(|_| ()),
+    }
 }
 
 /// Encodes and validates an item; the size is DynamoDB's (names + values, no map overhead).

@@ -58,8 +58,12 @@ impl Number {
             }
             _ => false,
         };
-        // Significant digits without leading zeros; `scale` counts digits after the point.
-        let mut digits: Vec<u8> = Vec::with_capacity(b.len().min(64));
+        // Accumulate significant digits without allocating: zeros after the last non-zero digit
+        // stay pending until another non-zero digit arrives (or become exponent at the end).
+        let mut mantissa: i128 = 0;
+        let mut sig: usize = 0;
+        let mut pending_zeros: i64 = 0;
+        let mut too_precise = false;
         let mut seen_digit = false;
         let mut seen_point = false;
         let mut frac_len: i64 = 0;
@@ -70,8 +74,22 @@ impl Number {
                     if seen_point {
                         frac_len += 1;
                     }
-                    if !(digits.is_empty() && c == b'0') {
-                        digits.push(c - b'0');
+                    if c == b'0' {
+                        if sig > 0 {
+                            pending_zeros += 1;
+                        }
+                    } else {
+                        let new_sig = sig + pending_zeros as usize + 1;
+                        if new_sig > MAX_DIGITS || too_precise {
+                            too_precise = true;
+                        } else {
+                            for _ in 0..pending_zeros {
+                                mantissa *= 10;
+                            }
+                            mantissa = mantissa * 10 + i128::from(c - b'0');
+                        }
+                        sig = new_sig;
+                        pending_zeros = 0;
                     }
                 }
                 b'.' if !seen_point => seen_point = true,
@@ -85,7 +103,6 @@ impl Number {
         }
         let mut exp: i64 = 0;
         if i < b.len() {
-            // Exponent part.
             i += 1;
             let exp_neg = match b.get(i) {
                 Some(b'-') => {
@@ -103,9 +120,9 @@ impl Number {
             }
             while i < b.len() {
                 match b[i] {
+                    // Saturate: anything this large is out of range anyway.
                     c @ b'0'..=b'9' => {
-                        // Saturate: anything this large is out of range anyway.
-                        exp = (exp * 10 + i64::from(c - b'0')).min(1_000_000_000_000);
+                        exp = (exp * 10 + i64::from(c - b'0')).min(1_000_000_000_000)
                     }
                     _ => return Err(not_a_number(s)),
                 }
@@ -115,33 +132,23 @@ impl Number {
                 exp = -exp;
             }
         }
-        if digits.is_empty() {
+        if sig == 0 {
             return Ok(Number::ZERO);
         }
-        let mut exp = exp - frac_len;
-        while digits.last() == Some(&0) {
-            digits.pop();
-            exp += 1;
-        }
-        if digits.len() > MAX_DIGITS {
+        if too_precise {
             return Err(Error::validation(TOO_PRECISE));
         }
-        let adjusted = exp + digits.len() as i64 - 1;
+        // Trailing zeros of the digit string fold into the exponent.
+        let exp = exp - frac_len + pending_zeros;
+        let adjusted = exp + sig as i64 - 1;
         if adjusted > i64::from(MAX_ADJUSTED_EXP) {
             return Err(Error::validation(OVERFLOW));
         }
         if adjusted < i64::from(MIN_ADJUSTED_EXP) {
             return Err(Error::validation(UNDERFLOW));
         }
-        let mut mantissa: i128 = 0;
-        for d in &digits {
-            mantissa = mantissa * 10 + i128::from(*d);
-        }
-        if negative {
-            mantissa = -mantissa;
-        }
         Ok(Number {
-            mantissa,
+            mantissa: if negative { -mantissa } else { mantissa },
             exponent: exp as i32,
         })
     }
@@ -200,24 +207,32 @@ impl Number {
 
     /// Number of significant digits (0 for zero).
     pub fn digit_count(&self) -> usize {
+        let m = self.mantissa.unsigned_abs();
+        if m == 0 {
+            0
+        } else {
+            m.ilog10() as usize + 1
+        }
+    }
+
+    /// Writes the mantissa's decimal digits (most significant first); returns their count.
+    fn write_digits(&self, out: &mut [u8; MAX_DIGITS]) -> usize {
         let mut m = self.mantissa.unsigned_abs();
         let mut n = 0;
-        while m > 0 {
+        // u128 division is slow; most mantissas fit in a u64.
+        while m > u128::from(u64::MAX) {
+            out[n] = (m % 10) as u8;
             m /= 10;
             n += 1;
         }
-        n
-    }
-
-    fn digits(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(MAX_DIGITS);
-        let mut m = self.mantissa.unsigned_abs();
+        let mut m = m as u64;
         while m > 0 {
-            out.push((m % 10) as u8);
+            out[n] = (m % 10) as u8;
             m /= 10;
+            n += 1;
         }
-        out.reverse();
-        out
+        out[..n].reverse();
+        n
     }
 
     /// Position of the leading digit: `1234` -> 3, `0.05` -> -2.
@@ -251,8 +266,9 @@ impl Number {
         let flip = |b: u8| if neg { 255 - b } else { b };
         out.push(if neg { 1 } else { 3 });
         out.push(flip(exp));
-        let digits = self.digits();
-        for pair in digits.chunks(2) {
+        let mut digits = [0u8; MAX_DIGITS];
+        let n = self.write_digits(&mut digits);
+        for pair in digits[..n].chunks(2) {
             let b = 1 + pair[0] * 10 + pair.get(1).copied().unwrap_or(0);
             out.push(flip(b));
         }
@@ -322,8 +338,9 @@ impl Ord for Number {
             .cmp(&other.adjusted_exponent())
             .then_with(|| {
                 // Same leading position: compare digit strings left-aligned.
-                let (a, b) = (self.digits(), other.digits());
-                a.cmp(&b)
+                let (mut a, mut b) = ([0u8; MAX_DIGITS], [0u8; MAX_DIGITS]);
+                let (na, nb) = (self.write_digits(&mut a), other.write_digits(&mut b));
+                a[..na].cmp(&b[..nb])
             });
         if neg {
             mag.reverse()
@@ -345,7 +362,7 @@ impl fmt::Display for Number {
         if self.is_zero() {
             return f.write_str("0");
         }
-        let digits: String = self.digits().iter().map(|d| char::from(b'0' + d)).collect();
+        let digits = self.mantissa.unsigned_abs().to_string();
         let mut s = String::with_capacity(digits.len() + 8);
         if self.is_negative() {
             s.push('-');

@@ -3,8 +3,9 @@
 use super::common::{consumed, key_of_key, EmptyKeyWording};
 use crate::db::Database;
 use crate::error::{Error, Result};
-use crate::model::codec::{decode_item, encode_value};
+use crate::model::codec::{check_value, decode_item};
 use crate::storage::write::{write_item, write_units, Delta};
+use crate::storage::Txn;
 use crate::types::{DeleteItemInput, DeleteItemOutput};
 use crate::validate::{enums, require_table_name, Constraints};
 
@@ -30,10 +31,8 @@ pub(crate) fn run(db: &Database, req: DeleteItemInput) -> Result<DeleteItemOutpu
     );
     c.finish()?;
     let key = req.key.as_ref().expect("checked not null");
-    let mut scratch = Vec::new();
     for v in key.values() {
-        scratch.clear();
-        encode_value(v, &mut scratch)?;
+        check_value(v)?;
     }
     let return_old = match req.return_values.as_deref() {
         None | Some("NONE") => false,
@@ -53,7 +52,8 @@ pub(crate) fn run(db: &Database, req: DeleteItemInput) -> Result<DeleteItemOutpu
         .ok_or_else(Error::resource_not_found)?;
     let (pk, sk) = key_of_key(t, key, EmptyKeyWording::NotValid)?;
     let mut delta = Delta::default();
-    let tx = state.conn.transaction()?;
+    // One statement per index plus the table row.
+    let tx = Txn::for_write(&state.conn, 1 + t.indexes.len())?;
     let out = write_item(&tx, t, &pk, &sk, None, &mut delta)?;
     tx.commit()?;
     delta.apply(state.tables.get_mut(name).expect("looked up above"));

@@ -3,7 +3,7 @@
 use super::common::{consumed, key_of_key, read_units, EmptyKeyWording};
 use crate::db::Database;
 use crate::error::{Error, Result};
-use crate::model::codec::{decode_item, encode_value};
+use crate::model::codec::check_value;
 use crate::types::{GetItemInput, GetItemOutput};
 use crate::validate::{enums, require_table_name, Constraints};
 
@@ -20,24 +20,19 @@ pub(crate) fn run(db: &Database, req: GetItemInput) -> Result<GetItemOutput> {
     c.finish()?;
     let key = req.key.as_ref().expect("checked not null");
     // Attribute values are validated before the table is looked up.
-    let mut scratch = Vec::new();
     for v in key.values() {
-        scratch.clear();
-        encode_value(v, &mut scratch)?;
+        check_value(v)?;
     }
 
     let state = db.lock();
     let t = state.table(name).ok_or_else(Error::resource_not_found)?;
     let (pk, sk) = key_of_key(t, key, EmptyKeyWording::WereInvalid)?;
-    let found = state.get_raw(t, &pk, &sk)?;
+    let found = state.get_item(t, &pk, &sk)?;
     drop(state);
 
     let consistent = req.consistent_read.unwrap_or(false);
     let units = read_units(found.as_ref().map_or(0, |f| f.1), consistent);
-    let item = match found {
-        Some((bytes, _)) => Some(decode_item(&bytes)?),
-        None => None,
-    };
+    let item = found.map(|f| f.0);
     Ok(GetItemOutput {
         item,
         consumed_capacity: consumed(req.return_consumed_capacity.as_deref(), name, units, &[]),

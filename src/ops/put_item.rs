@@ -5,6 +5,7 @@ use crate::db::Database;
 use crate::error::{Error, Result};
 use crate::model::codec::{decode_item, encode_item};
 use crate::storage::write::{write_item, write_units, Delta};
+use crate::storage::Txn;
 use crate::types::{PutItemInput, PutItemOutput};
 use crate::validate::{enums, require_table_name, Constraints};
 
@@ -52,7 +53,8 @@ pub(crate) fn run(db: &Database, req: PutItemInput) -> Result<PutItemOutput> {
     check_index_keys(t, item)?;
 
     let mut delta = Delta::default();
-    let tx = state.conn.transaction()?;
+    // One statement per index plus the table row.
+    let tx = Txn::for_write(&state.conn, 1 + t.indexes.len())?;
     let out = write_item(&tx, t, &pk, &sk, Some((item, &enc)), &mut delta)?;
     tx.commit()?;
     let t = state.tables.get_mut(name).expect("looked up above");

@@ -8,9 +8,11 @@ pub(crate) mod schema;
 pub(crate) mod write;
 
 use crate::error::{Error, Result};
+use crate::model::codec::decode_item;
+use crate::model::Item;
 use crate::types::TableDescription;
-use rusqlite::{params, Connection, OptionalExtension};
-use schema::{IndexMeta, KeyDef, ProjectionKind, TableMeta};
+use rusqlite::{params, Connection};
+use schema::{IndexMeta, IndexSql, KeyDef, ProjectionKind, TableMeta, TableSql};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -75,9 +77,9 @@ impl State {
                 .map_err(|e| Error::internal(format!("catalog entry is corrupt: {e}")))?;
             let mut t = table_meta(stored);
             // Counters are not persisted: recompute them, so they are exact after any stop.
-            (t.item_count, t.size_bytes) = count(&self.conn, &t.sql_table)?;
+            (t.item_count, t.size_bytes) = count(&self.conn, &t.sql.name)?;
             for ix in &mut t.indexes {
-                (ix.item_count, ix.size_bytes) = count(&self.conn, &ix.sql_table)?;
+                (ix.item_count, ix.size_bytes) = count(&self.conn, &ix.sql.name)?;
             }
             self.next_table_id = self.next_table_id.max(t.id + 1);
             self.tables.insert(t.desc.table_name.clone(), t);
@@ -110,10 +112,10 @@ impl State {
         tx.execute_batch(&format!(
             "CREATE TABLE {} (pk BLOB NOT NULL, sk BLOB NOT NULL, size INTEGER NOT NULL, \
              item BLOB NOT NULL, PRIMARY KEY (pk, sk)) WITHOUT ROWID",
-            t.sql_table
+            t.sql.name
         ))?;
         for ix in &t.indexes {
-            create_index_table(&tx, &ix.sql_table)?;
+            create_index_table(&tx, &ix.sql.name)?;
         }
         tx.execute(
             "INSERT INTO dynoxide_catalog (name, id, meta) VALUES (?1, ?2, ?3)",
@@ -132,9 +134,9 @@ impl State {
             .get(name)
             .ok_or_else(Error::resource_not_found)?;
         let tx = self.conn.transaction()?;
-        tx.execute_batch(&format!("DROP TABLE {}", t.sql_table))?;
+        tx.execute_batch(&format!("DROP TABLE {}", t.sql.name))?;
         for ix in &t.indexes {
-            tx.execute_batch(&format!("DROP TABLE {}", ix.sql_table))?;
+            tx.execute_batch(&format!("DROP TABLE {}", ix.sql.name))?;
         }
         tx.execute(
             "DELETE FROM dynoxide_catalog WHERE name = ?1",
@@ -182,13 +184,13 @@ impl State {
             key: KeyDef::from_schema(&gsi.key_schema, &desc),
             projection: ProjectionKind::from_projection(&gsi.projection),
             number: n,
-            sql_table: format!("t{}_x{}", t.id, n),
+            sql: IndexSql::new(t.id, n),
             item_count: 0,
             size_bytes: 0,
         };
         std::mem::swap(&mut t.desc, &mut desc);
         let tx = self.conn.transaction()?;
-        create_index_table(&tx, &ix.sql_table)?;
+        create_index_table(&tx, &ix.sql.name)?;
         let (count, bytes) = write::backfill(&tx, &t, &ix)?;
         t.indexes.push(IndexMeta {
             item_count: count,
@@ -224,7 +226,7 @@ impl State {
         let ix = t.indexes.remove(pos);
         t.desc = desc;
         let tx = self.conn.transaction()?;
-        tx.execute_batch(&format!("DROP TABLE {}", ix.sql_table))?;
+        tx.execute_batch(&format!("DROP TABLE {}", ix.sql.name))?;
         tx.execute(
             "UPDATE dynoxide_catalog SET meta = ?2 WHERE name = ?1",
             params![t.desc.table_name, stored_json(&t)],
@@ -235,17 +237,69 @@ impl State {
         Ok(())
     }
 
-    /// Reads one item's stored bytes by encoded key.
-    pub fn get_raw(&self, t: &TableMeta, pk: &[u8], sk: &[u8]) -> Result<Option<(Vec<u8>, usize)>> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT item, size FROM {} WHERE pk = ?1 AND sk = ?2",
-            t.sql_table
-        ))?;
-        Ok(stmt
-            .query_row(params![pk, sk], |r| {
-                Ok((r.get(0)?, r.get::<_, i64>(1)? as usize))
-            })
-            .optional()?)
+    /// Reads and decodes one item by encoded key, straight from SQLite's buffer.
+    pub fn get_item(&self, t: &TableMeta, pk: &[u8], sk: &[u8]) -> Result<Option<(Item, usize)>> {
+        let mut stmt = self.conn.prepare_cached(&t.sql.select)?;
+        let mut rows = stmt.query(params![pk, sk])?;
+        let Some(row) = rows.next()? else {
+            return Ok(None);
+        };
+        let bytes = row.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?;
+        let item = decode_item(bytes)?;
+        Ok(Some((item, row.get::<_, i64>(1)? as usize)))
+    }
+}
+
+/// A write transaction whose BEGIN and COMMIT are cached statements: parsing them afresh costs
+/// about as much as the write itself. Rolls back when dropped uncommitted.
+pub(crate) struct Txn<'c> {
+    conn: &'c Connection,
+    done: bool,
+}
+
+impl<'c> Txn<'c> {
+    /// Begins a transaction on the connection.
+    pub fn begin(conn: &'c Connection) -> Result<Txn<'c>> {
+        conn.prepare_cached("BEGIN")?.execute([])?;
+        Ok(Txn { conn, done: false })
+    }
+
+    /// A transaction for a write of `statements` statements: a single statement is atomic on
+    /// its own (and the database mutex keeps the read before it current), so it needs none.
+    pub fn for_write(conn: &'c Connection, statements: usize) -> Result<Txn<'c>> {
+        if statements <= 1 {
+            Ok(Txn { conn, done: true })
+        } else {
+            Self::begin(conn)
+        }
+    }
+
+    /// Commits (nothing to do when no transaction was begun).
+    pub fn commit(mut self) -> Result<()> {
+        if !self.done {
+            self.conn.prepare_cached("COMMIT")?.execute([])?;
+            self.done = true;
+        }
+        Ok(())
+    }
+}
+
+impl std::ops::Deref for Txn<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        self.conn
+    }
+}
+
+impl Drop for Txn<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            // Nothing more can be done if even ROLLBACK fails; the connection reports it next use.
+            let _ = self
+                .conn
+                .prepare_cached("ROLLBACK")
+                .and_then(|mut s| s.execute([]));
+        }
     }
 }
 
@@ -289,7 +343,7 @@ fn table_meta(stored: StoredTable) -> TableMeta {
                 key: KeyDef::from_schema(&ix.key_schema, &desc),
                 projection: ProjectionKind::from_projection(&ix.projection),
                 number: n,
-                sql_table: format!("t{}_x{}", stored.id, n),
+                sql: IndexSql::new(stored.id, n),
                 item_count: 0,
                 size_bytes: 0,
             });
@@ -300,7 +354,7 @@ fn table_meta(stored: StoredTable) -> TableMeta {
         key,
         indexes,
         next_index_id: stored.next_index_id,
-        sql_table: format!("t{}", stored.id),
+        sql: TableSql::new(stored.id),
         item_count: 0,
         size_bytes: 0,
         desc,

@@ -83,10 +83,57 @@ pub(crate) struct IndexMeta {
     pub projection: ProjectionKind,
     /// Internal index number, unique within its table.
     pub number: i64,
-    /// Internal SQLite table name (never user text).
-    pub sql_table: String,
+    /// Internal SQLite names and statements (never user text).
+    pub sql: IndexSql,
     pub item_count: i64,
     pub size_bytes: i64,
+}
+
+/// A table's internal SQLite name and its hot statements, built once per table.
+#[derive(Clone, Debug)]
+pub(crate) struct TableSql {
+    pub name: String,
+    pub select: String,
+    pub upsert: String,
+    pub delete: String,
+}
+
+impl TableSql {
+    pub fn new(id: i64) -> TableSql {
+        let name = format!("t{id}");
+        TableSql {
+            select: format!("SELECT item, size FROM {name} WHERE pk = ?1 AND sk = ?2"),
+            upsert: format!(
+                "INSERT OR REPLACE INTO {name} (pk, sk, size, item) VALUES (?1, ?2, ?3, ?4)"
+            ),
+            delete: format!("DELETE FROM {name} WHERE pk = ?1 AND sk = ?2"),
+            name,
+        }
+    }
+}
+
+/// An index's internal SQLite name and its hot statements.
+#[derive(Clone, Debug)]
+pub(crate) struct IndexSql {
+    pub name: String,
+    pub insert: String,
+    pub update: String,
+    pub delete: String,
+}
+
+impl IndexSql {
+    pub fn new(table_id: i64, number: i64) -> IndexSql {
+        let name = format!("t{table_id}_x{number}");
+        let key = "ipk = ?1 AND isk = ?2 AND pk = ?3 AND sk = ?4";
+        IndexSql {
+            insert: format!(
+                "INSERT OR REPLACE INTO {name} (ipk, isk, pk, sk, size) VALUES (?1, ?2, ?3, ?4, ?5)"
+            ),
+            update: format!("UPDATE {name} SET size = ?5 WHERE {key}"),
+            delete: format!("DELETE FROM {name} WHERE {key}"),
+            name,
+        }
+    }
 }
 
 impl IndexMeta {
@@ -109,8 +156,8 @@ pub(crate) struct TableMeta {
     pub key: KeyDef,
     pub indexes: Vec<IndexMeta>,
     pub next_index_id: i64,
-    /// Internal SQLite table name (never user text).
-    pub sql_table: String,
+    /// Internal SQLite names and statements (never user text).
+    pub sql: TableSql,
     pub item_count: i64,
     pub size_bytes: i64,
 }

@@ -66,10 +66,7 @@ pub(crate) fn write_item(
     delta: &mut Delta,
 ) -> Result<WriteOutcome> {
     let old = {
-        let mut stmt = conn.prepare_cached(&format!(
-            "SELECT item, size FROM {} WHERE pk = ?1 AND sk = ?2",
-            t.sql_table
-        ))?;
+        let mut stmt = conn.prepare_cached(&t.sql.select)?;
         stmt.query_row(params![pk, sk], |r| {
             Ok(StoredItem {
                 bytes: r.get(0)?,
@@ -80,17 +77,11 @@ pub(crate) fn write_item(
     };
     match new {
         Some((_, enc)) => {
-            let mut stmt = conn.prepare_cached(&format!(
-                "INSERT OR REPLACE INTO {} (pk, sk, size, item) VALUES (?1, ?2, ?3, ?4)",
-                t.sql_table
-            ))?;
+            let mut stmt = conn.prepare_cached(&t.sql.upsert)?;
             stmt.execute(params![pk, sk, enc.size as i64, enc.bytes])?;
         }
         None if old.is_some() => {
-            let mut stmt = conn.prepare_cached(&format!(
-                "DELETE FROM {} WHERE pk = ?1 AND sk = ?2",
-                t.sql_table
-            ))?;
+            let mut stmt = conn.prepare_cached(&t.sql.delete)?;
             stmt.execute(params![pk, sk])?;
         }
         None => {}
@@ -117,10 +108,7 @@ pub(crate) fn write_item(
         match (&old_entry, &new_entry) {
             (Some(o), Some(n)) if o.ipk == n.ipk && o.isk == n.isk => {
                 if o.projected != n.projected {
-                    let mut stmt = conn.prepare_cached(&format!(
-                        "UPDATE {} SET size = ?5 WHERE ipk = ?1 AND isk = ?2 AND pk = ?3 AND sk = ?4",
-                        ix.sql_table
-                    ))?;
+                    let mut stmt = conn.prepare_cached(&ix.sql.update)?;
                     stmt.execute(params![n.ipk, n.isk, pk, sk, n.size as i64])?;
                     delta.indexes[i].1 += n.size as i64 - o.size as i64;
                     units += write_units(n.size.max(o.size));
@@ -128,10 +116,7 @@ pub(crate) fn write_item(
             }
             _ => {
                 if let Some(o) = &old_entry {
-                    let mut stmt = conn.prepare_cached(&format!(
-                        "DELETE FROM {} WHERE ipk = ?1 AND isk = ?2 AND pk = ?3 AND sk = ?4",
-                        ix.sql_table
-                    ))?;
+                    let mut stmt = conn.prepare_cached(&ix.sql.delete)?;
                     stmt.execute(params![o.ipk, o.isk, pk, sk])?;
                     delta.indexes[i].0 -= 1;
                     delta.indexes[i].1 -= o.size as i64;
@@ -207,17 +192,14 @@ fn value_size(v: &AttributeValue) -> usize {
 }
 
 fn insert_entry(conn: &Connection, ix: &IndexMeta, e: &Entry, pk: &[u8], sk: &[u8]) -> Result<()> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "INSERT OR REPLACE INTO {} (ipk, isk, pk, sk, size) VALUES (?1, ?2, ?3, ?4, ?5)",
-        ix.sql_table
-    ))?;
+    let mut stmt = conn.prepare_cached(&ix.sql.insert)?;
     stmt.execute(params![e.ipk, e.isk, pk, sk, e.size as i64])?;
     Ok(())
 }
 
 /// Fills a new index from every item of its table; returns (entries, bytes).
 pub(crate) fn backfill(conn: &Connection, t: &TableMeta, ix: &IndexMeta) -> Result<(i64, i64)> {
-    let mut stmt = conn.prepare(&format!("SELECT pk, sk, size, item FROM {}", t.sql_table))?;
+    let mut stmt = conn.prepare(&format!("SELECT pk, sk, size, item FROM {}", t.sql.name))?;
     let mut rows = stmt.query([])?;
     let (mut count, mut bytes) = (0i64, 0i64);
     while let Some(r) = rows.next()? {
