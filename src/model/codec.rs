@@ -429,7 +429,52 @@ fn skip_value(r: &mut Reader<'_>) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
     use serde_json::json;
+
+    fn value() -> impl Strategy<Value = AttributeValue> {
+        let num = (any::<i64>(), -20i32..20).prop_map(|(m, e)| format!("{m}E{e}"));
+        let leaf = prop_oneof![
+            ".{0,12}".prop_map(AttributeValue::S),
+            num.clone().prop_map(AttributeValue::N),
+            proptest::collection::vec(any::<u8>(), 0..12).prop_map(AttributeValue::B),
+            any::<bool>().prop_map(AttributeValue::Bool),
+            Just(AttributeValue::Null(true)),
+            proptest::collection::btree_set(".{0,6}", 1..5)
+                .prop_map(|s| AttributeValue::Ss(s.into_iter().collect())),
+            proptest::collection::btree_set(any::<i32>(), 1..5)
+                .prop_map(|s| AttributeValue::Ns(s.into_iter().map(|n| n.to_string()).collect())),
+        ];
+        leaf.prop_recursive(4, 64, 8, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6).prop_map(AttributeValue::L),
+                proptest::collection::btree_map(".{0,8}", inner, 0..6).prop_map(AttributeValue::M),
+            ]
+        })
+    }
+
+    /// The value as DynamoDB returns it: numbers normalised.
+    fn normalised(v: &AttributeValue) -> AttributeValue {
+        let n = |s: &String| Number::parse(s).unwrap().to_string();
+        match v {
+            AttributeValue::N(s) => AttributeValue::N(n(s)),
+            AttributeValue::Ns(v) => AttributeValue::Ns(v.iter().map(n).collect()),
+            AttributeValue::L(v) => AttributeValue::L(v.iter().map(normalised).collect()),
+            AttributeValue::M(m) => {
+                AttributeValue::M(m.iter().map(|(k, v)| (k.clone(), normalised(v))).collect())
+            }
+            other => other.clone(),
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn random_items_roundtrip(item in proptest::collection::btree_map(".{0,8}", value(), 0..8)) {
+            let enc = encode_item(&item).unwrap();
+            let back = decode_item(&enc.bytes).unwrap();
+            prop_assert_eq!(AttributeValue::M(back), normalised(&AttributeValue::M(item)));
+        }
+    }
 
     fn item(j: serde_json::Value) -> Item {
         serde_json::from_value(j).unwrap()
