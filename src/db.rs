@@ -42,6 +42,21 @@ macro_rules! operations {
                 }
             }
 
+            /// Runs an operation on a raw JSON body and returns the raw JSON response: the HTTP
+            /// path, which parses straight into the typed request with no intermediate tree.
+            pub fn execute_bytes(&self, operation: &str, body: &[u8]) -> Result<Vec<u8>> {
+                match operation {
+                    $($name => {
+                        let input: $input = crate::wire::from_slice(body)?;
+                        crate::wire::to_vec(&self.$method(input)?)
+                    })*
+                    _ => Err(Error::new(
+                        crate::ErrorCode::UnknownOperationException,
+                        String::new(),
+                    )),
+                }
+            }
+
             /// Names of every operation [`Database::execute`] accepts.
             pub fn operations() -> &'static [&'static str] {
                 &[$($name),*]
@@ -87,6 +102,15 @@ impl Database {
                 region: "us-east-1".to_string(),
             }),
         }
+    }
+
+    /// Checkpoints a file database's WAL into the main file (a no-op in memory).
+    pub fn checkpoint(&self) -> Result<()> {
+        let state = self.lock();
+        state
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
     }
 
     /// The region used in ARNs.

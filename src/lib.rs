@@ -20,6 +20,7 @@ mod db;
 pub mod error;
 pub mod model;
 mod ops;
+pub mod server;
 mod storage;
 pub mod types;
 mod validate;

@@ -145,8 +145,20 @@ fn set_error(kind: &str) -> Error {
     }
 }
 
+/// Deepest nesting DynamoDB accepts: a top-level attribute is level 1.
+pub const MAX_DEPTH: usize = 32;
+
 /// Encodes one value, validating it; returns its DynamoDB size (without any name).
 pub fn encode_value(v: &AttributeValue, out: &mut Vec<u8>) -> Result<usize> {
+    encode_at(v, out, 1)
+}
+
+fn encode_at(v: &AttributeValue, out: &mut Vec<u8>, depth: usize) -> Result<usize> {
+    if depth > MAX_DEPTH {
+        return Err(Error::validation(
+            "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit",
+        ));
+    }
     Ok(match v {
         AttributeValue::Null(true) => {
             out.push(tag::NULL);
@@ -245,21 +257,22 @@ pub fn encode_value(v: &AttributeValue, out: &mut Vec<u8>) -> Result<usize> {
         AttributeValue::L(items) => with_container(out, tag::L, items.len(), |o| {
             let mut size = 3;
             for v in items {
-                size += encode_value(v, o)? + 1;
+                size += encode_at(v, o, depth + 1)? + 1;
             }
             Ok(size)
         })?,
-        AttributeValue::M(map) => encode_map(map, out)? + 3,
+        AttributeValue::M(map) => encode_map(map, out, depth + 1)? + 3,
     })
 }
 
-/// Encodes a map (BTreeMap iterates names in byte order, as the format requires).
-fn encode_map(map: &Item, out: &mut Vec<u8>) -> Result<usize> {
+/// Encodes a map whose values sit at `depth` (BTreeMap iterates names in byte order, as the
+/// format requires).
+fn encode_map(map: &Item, out: &mut Vec<u8>, depth: usize) -> Result<usize> {
     with_container(out, tag::M, map.len(), |o| {
         let mut size = 0;
         for (name, v) in map {
             put_bytes(o, name.as_bytes());
-            size += name.len() + encode_value(v, o)? + 1;
+            size += name.len() + encode_at(v, o, depth)? + 1;
         }
         Ok(size)
     })
@@ -276,7 +289,7 @@ pub fn check_value(v: &AttributeValue) -> Result<()> {
 /// Encodes and validates an item; the size is DynamoDB's (names + values, no map overhead).
 pub fn encode_item(item: &Item) -> Result<EncodedItem> {
     let mut bytes = Vec::with_capacity(64);
-    let inner = encode_map(item, &mut bytes)?;
+    let inner = encode_map(item, &mut bytes, 1)?;
     // Top-level attributes carry no per-element byte.
     Ok(EncodedItem {
         bytes,
@@ -510,6 +523,22 @@ mod tests {
         ] {
             assert_eq!(encode_item(&item(j)).unwrap_err().message(), msg);
         }
+    }
+
+    #[test]
+    fn nesting_limit() {
+        let nest = |levels: usize| {
+            let mut v = AttributeValue::Null(true);
+            for _ in 1..levels {
+                v = AttributeValue::L(vec![v]);
+            }
+            Item::from([("a".to_string(), v)])
+        };
+        assert!(encode_item(&nest(32)).is_ok());
+        assert!(encode_item(&nest(33))
+            .unwrap_err()
+            .message()
+            .starts_with("Nesting Levels have exceeded supported limits"));
     }
 
     #[test]

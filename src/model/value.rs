@@ -96,10 +96,18 @@ struct Base64Bytes(Vec<u8>);
 
 impl<'de> Deserialize<'de> for Base64Bytes {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        decode_base64(&s)
-            .map(Base64Bytes)
-            .map_err(de::Error::custom)
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Base64Bytes;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                // `wire` maps this wording to DynamoDB's message.
+                f.write_str("base64-encoded bytes")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Base64Bytes, E> {
+                decode_base64(s).map(Base64Bytes).map_err(E::custom)
+            }
+        }
+        d.deserialize_str(V)
     }
 }
 

@@ -12,7 +12,7 @@ pub(crate) fn run(db: &Database, req: ListTablesInput) -> Result<ListTablesOutpu
         c.name("exclusiveStartTableName", start);
     }
     if let Some(limit) = req.limit {
-        c.range("limit", limit, 1, Some(100));
+        c.range("limit", i64::from(limit), 1, Some(100));
     }
     c.finish()?;
     let limit = req.limit.unwrap_or(100) as usize;

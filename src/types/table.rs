@@ -306,7 +306,7 @@ pub struct ListTablesInput {
     /// Start after this name.
     pub exclusive_start_table_name: Option<String>,
     /// Page size (1..=100).
-    pub limit: Option<i64>,
+    pub limit: Option<i32>,
 }
 
 /// ListTables response.

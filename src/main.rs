@@ -1,0 +1,110 @@
+//! The `dynoxide` command: the HTTP server (`dynoxide` or `dynoxide serve`).
+
+use clap::{Args, Parser, Subcommand};
+use dynoxide::Database;
+use std::path::PathBuf;
+
+/// A DynamoDB emulator backed by SQLite.
+#[derive(Parser)]
+#[command(
+    name = "dynoxide",
+    version,
+    about,
+    args_conflicts_with_subcommands = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    serve: ServeArgs,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP server (the default).
+    Serve(ServeArgs),
+}
+
+#[derive(Args, Clone)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "DYNOXIDE_HOST", default_value = "127.0.0.1")]
+    host: String,
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, env = "DYNOXIDE_PORT", default_value_t = 8000)]
+    port: u16,
+    /// SQLite file to keep data in; in memory when absent.
+    #[arg(long, env = "DYNOXIDE_DB_PATH")]
+    db_path: Option<PathBuf>,
+    /// Log level or tracing filter (error, warn, info, debug, trace).
+    #[arg(long, env = "DYNOXIDE_LOG", default_value = "info")]
+    log: String,
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let args = match cli.command {
+        Some(Command::Serve(a)) => a,
+        None => cli.serve,
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_new(&args.log)
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(args) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("dynoxide: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
+    let db = match &args.db_path {
+        Some(p) => Database::new(p)?,
+        None => Database::memory()?,
+    };
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(workers)
+        .enable_io()
+        .enable_time()
+        .build()?;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port)).await?;
+        let addr = listener.local_addr()?;
+        let storage = match &args.db_path {
+            Some(p) => p.display().to_string(),
+            None => "in memory".to_string(),
+        };
+        println!("Dynoxide listening on http://{addr} ({storage})");
+        dynoxide::server::serve(listener, db, shutdown_signal()).await?;
+        tracing::info!("stopped");
+        Ok(())
+    })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

@@ -1,0 +1,287 @@
+//! End to end: the real `dynoxide` binary driven by the official AWS SDK for Rust.
+
+mod common;
+
+use aws_sdk_dynamodb::error::ProvideErrorMetadata;
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, AttributeValue, BillingMode, GlobalSecondaryIndex, KeySchemaElement,
+    KeyType, Projection, ProjectionType, ReturnConsumedCapacity, ReturnValue, ScalarAttributeType,
+};
+use common::{sdk_client, Server};
+
+fn key_schema(name: &str, t: KeyType) -> KeySchemaElement {
+    KeySchemaElement::builder()
+        .attribute_name(name)
+        .key_type(t)
+        .build()
+        .unwrap()
+}
+
+fn attr_def(name: &str, t: ScalarAttributeType) -> AttributeDefinition {
+    AttributeDefinition::builder()
+        .attribute_name(name)
+        .attribute_type(t)
+        .build()
+        .unwrap()
+}
+
+async fn create_table(client: &aws_sdk_dynamodb::Client, name: &str) {
+    client
+        .create_table()
+        .table_name(name)
+        .key_schema(key_schema("pk", KeyType::Hash))
+        .key_schema(key_schema("sk", KeyType::Range))
+        .attribute_definitions(attr_def("pk", ScalarAttributeType::S))
+        .attribute_definitions(attr_def("sk", ScalarAttributeType::N))
+        .attribute_definitions(attr_def("g", ScalarAttributeType::S))
+        .global_secondary_indexes(
+            GlobalSecondaryIndex::builder()
+                .index_name("by-g")
+                .key_schema(key_schema("g", KeyType::Hash))
+                .projection(
+                    Projection::builder()
+                        .projection_type(ProjectionType::All)
+                        .build(),
+                )
+                .build()
+                .unwrap(),
+        )
+        .billing_mode(BillingMode::PayPerRequest)
+        .send()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn table_lifecycle() {
+    let server = Server::start();
+    let client = sdk_client(&server.endpoint);
+    create_table(&client, "orders").await;
+    create_table(&client, "accounts").await;
+
+    let listed = client.list_tables().send().await.unwrap();
+    assert_eq!(listed.table_names(), ["accounts", "orders"]);
+    let page = client.list_tables().limit(1).send().await.unwrap();
+    assert_eq!(page.table_names(), ["accounts"]);
+    assert_eq!(page.last_evaluated_table_name(), Some("accounts"));
+
+    let desc = client
+        .describe_table()
+        .table_name("orders")
+        .send()
+        .await
+        .unwrap();
+    let t = desc.table().unwrap();
+    assert_eq!(
+        t.table_arn(),
+        Some("arn:aws:dynamodb:us-east-1:000000000000:table/orders")
+    );
+    assert_eq!(t.table_status().unwrap().as_str(), "ACTIVE");
+    assert_eq!(t.global_secondary_indexes()[0].index_name(), Some("by-g"));
+    assert_eq!(
+        t.billing_mode_summary().unwrap().billing_mode(),
+        Some(&BillingMode::PayPerRequest)
+    );
+
+    let err = client
+        .create_table()
+        .table_name("orders")
+        .key_schema(key_schema("pk", KeyType::Hash))
+        .attribute_definitions(attr_def("pk", ScalarAttributeType::S))
+        .billing_mode(BillingMode::PayPerRequest)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("ResourceInUseException"));
+    assert_eq!(err.message(), Some("Table already exists: orders"));
+
+    client
+        .delete_table()
+        .table_name("accounts")
+        .send()
+        .await
+        .unwrap();
+    let err = client
+        .describe_table()
+        .table_name("accounts")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("ResourceNotFoundException"));
+    assert_eq!(
+        err.message(),
+        Some("Requested resource not found: Table: accounts not found")
+    );
+    let err = client
+        .describe_table()
+        .table_name("x;")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("ValidationException"));
+}
+
+#[tokio::test]
+async fn items_round_trip() {
+    let server = Server::start();
+    let client = sdk_client(&server.endpoint);
+    create_table(&client, "items").await;
+
+    let put = client
+        .put_item()
+        .table_name("items")
+        .item("pk", AttributeValue::S("a".into()))
+        .item("sk", AttributeValue::N("01.50".into()))
+        .item("g", AttributeValue::S("G".into()))
+        .item("bin", AttributeValue::B(vec![0u8, 1, 255].into()))
+        .item("set", AttributeValue::Ns(vec!["1".into(), "2".into()]))
+        .item(
+            "nested",
+            AttributeValue::M(
+                [(
+                    "l".to_string(),
+                    AttributeValue::L(vec![AttributeValue::Bool(true), AttributeValue::Null(true)]),
+                )]
+                .into(),
+            ),
+        )
+        .return_consumed_capacity(ReturnConsumedCapacity::Indexes)
+        .send()
+        .await
+        .unwrap();
+    let cc = put.consumed_capacity().unwrap();
+    assert_eq!(cc.capacity_units(), Some(2.0));
+    assert_eq!(
+        cc.global_secondary_indexes().unwrap()["by-g"].capacity_units(),
+        Some(1.0)
+    );
+
+    let got = client
+        .get_item()
+        .table_name("items")
+        .key("pk", AttributeValue::S("a".into()))
+        .key("sk", AttributeValue::N("1.5".into()))
+        .consistent_read(true)
+        .send()
+        .await
+        .unwrap();
+    let item = got.item().unwrap();
+    assert_eq!(item["sk"], AttributeValue::N("1.5".into()));
+    assert_eq!(item["bin"], AttributeValue::B(vec![0u8, 1, 255].into()));
+    assert_eq!(item.len(), 6);
+
+    let old = client
+        .put_item()
+        .table_name("items")
+        .item("pk", AttributeValue::S("a".into()))
+        .item("sk", AttributeValue::N("1.5".into()))
+        .return_values(ReturnValue::AllOld)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        old.attributes().unwrap()["g"],
+        AttributeValue::S("G".into())
+    );
+
+    let deleted = client
+        .delete_item()
+        .table_name("items")
+        .key("pk", AttributeValue::S("a".into()))
+        .key("sk", AttributeValue::N("1.5".into()))
+        .return_values(ReturnValue::AllOld)
+        .send()
+        .await
+        .unwrap();
+    assert!(deleted.attributes().is_some());
+    let missing = client
+        .get_item()
+        .table_name("items")
+        .key("pk", AttributeValue::S("a".into()))
+        .key("sk", AttributeValue::N("1.5".into()))
+        .send()
+        .await
+        .unwrap();
+    assert!(missing.item().is_none());
+}
+
+#[tokio::test]
+async fn item_errors_reach_the_sdk_exactly() {
+    let server = Server::start();
+    let client = sdk_client(&server.endpoint);
+    create_table(&client, "errs").await;
+    let err = client
+        .put_item()
+        .table_name("errs")
+        .item("pk", AttributeValue::N("1".into()))
+        .item("sk", AttributeValue::N("1".into()))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("ValidationException"));
+    assert_eq!(
+        err.message(),
+        Some("One or more parameter values were invalid: Type mismatch for key pk expected: S actual: N")
+    );
+    let err = client
+        .get_item()
+        .table_name("nope")
+        .key("pk", AttributeValue::S("a".into()))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err
+        .as_service_error()
+        .unwrap()
+        .is_resource_not_found_exception());
+    let err = client
+        .put_item()
+        .table_name("errs")
+        .item("pk", AttributeValue::S("a".into()))
+        .item("sk", AttributeValue::N("1E400".into()))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.message(),
+        Some("Number overflow. Attempting to store a number with magnitude larger than supported range")
+    );
+}
+
+#[tokio::test]
+async fn file_database_survives_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("e2e.db");
+    let path = path.to_str().unwrap();
+    let server = Server::start_with(&["--db-path", path]);
+    let client = sdk_client(&server.endpoint);
+    create_table(&client, "keep").await;
+    client
+        .put_item()
+        .table_name("keep")
+        .item("pk", AttributeValue::S("a".into()))
+        .item("sk", AttributeValue::N("1".into()))
+        .send()
+        .await
+        .unwrap();
+    assert!(server.terminate().success());
+
+    let server = Server::start_with(&["--db-path", path]);
+    let client = sdk_client(&server.endpoint);
+    let got = client
+        .get_item()
+        .table_name("keep")
+        .key("pk", AttributeValue::S("a".into()))
+        .key("sk", AttributeValue::N("1".into()))
+        .send()
+        .await
+        .unwrap();
+    assert!(got.item().is_some());
+    let desc = client
+        .describe_table()
+        .table_name("keep")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(desc.table().unwrap().item_count(), Some(1));
+}
