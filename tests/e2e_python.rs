@@ -1,0 +1,46 @@
+//! boto3 and the AWS CLI against the real binary. CI installs both (`.ci/run`) and requires
+//! them; elsewhere the test says loudly that it skipped when they are missing.
+
+mod common;
+
+use common::Server;
+use std::process::Command;
+
+fn available(cmd: &str, args: &[&str]) -> bool {
+    Command::new(cmd)
+        .args(args)
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+fn required() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true") || std::env::var("DYNOXIDE_REQUIRE_PYTHON_TESTS").is_ok()
+}
+
+fn run(name: &str, cmd: &str, args: &[&str], probe: (&str, &[&str])) {
+    if !available(probe.0, probe.1) {
+        assert!(!required(), "{name} is required here but not installed (pip install boto3 awscli)");
+        eprintln!("SKIPPED {name}: not installed (pip install boto3 awscli)");
+        return;
+    }
+    let server = Server::start();
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/");
+    let out = Command::new(cmd)
+        .args(args.iter().map(|a| a.replace("{dir}", dir)))
+        .arg(&server.endpoint)
+        .output()
+        .unwrap();
+    print!("{}", String::from_utf8_lossy(&out.stdout));
+    eprint!("{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{name} failed");
+}
+
+#[test]
+fn boto3() {
+    run("boto3", "python3", &["{dir}boto3_smoke.py"], ("python3", &["-c", "import boto3"]));
+}
+
+#[test]
+fn aws_cli() {
+    run("aws cli", "bash", &["{dir}cli_smoke.sh"], ("aws", &["--version"]));
+}

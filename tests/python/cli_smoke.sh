@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The AWS CLI against a running Dynoxide. Usage: cli_smoke.sh http://127.0.0.1:PORT
+set -euo pipefail
+ep="$1"
+export AWS_ACCESS_KEY_ID=AKIDLOCAL AWS_SECRET_ACCESS_KEY=secret AWS_DEFAULT_REGION=us-east-1 AWS_PAGER=""
+aws() { command aws --endpoint-url "$ep" --output json "$@"; }
+passed=0
+failed=0
+check() { if [ "$2" = "$3" ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $1: got [$2] want [$3]"; fi; }
+
+aws dynamodb create-table --table-name cli \
+  --key-schema AttributeName=id,KeyType=HASH \
+  --attribute-definitions AttributeName=id,AttributeType=S \
+  --billing-mode PAY_PER_REQUEST >/dev/null
+check "list-tables" "$(aws dynamodb list-tables --query 'TableNames[0]' --output text)" "cli"
+aws dynamodb wait table-exists --table-name cli
+aws dynamodb put-item --table-name cli --item '{"id": {"S": "k"}, "n": {"N": "0042"}}'
+check "get-item" "$(aws dynamodb get-item --table-name cli --key '{"id": {"S": "k"}}' --query 'Item.n.N' --output text)" "42"
+err=$(aws dynamodb describe-table --table-name nope 2>&1 || true)
+case "$err" in
+  *"ResourceNotFoundException"*"Requested resource not found: Table: nope not found"*) passed=$((passed + 1)) ;;
+  *) failed=$((failed + 1)); echo "FAILED: describe missing: $err" ;;
+esac
+aws dynamodb delete-table --table-name cli >/dev/null
+check "deleted" "$(aws dynamodb list-tables --query 'length(TableNames)' --output text)" "0"
+
+echo "aws cli: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
