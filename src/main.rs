@@ -68,9 +68,9 @@ fn run(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
         Some(p) => Database::new(p)?,
         None => Database::memory()?,
     };
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(workers)
+    // One thread: the engine serialises requests behind one lock anyway, and a single thread
+    // avoids cross-thread wake-ups (measured: less CPU per request, faster start).
+    let rt = tokio::runtime::Builder::new_current_thread()
         .enable_io()
         .enable_time()
         .build()?;
