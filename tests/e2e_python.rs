@@ -14,12 +14,16 @@ fn available(cmd: &str, args: &[&str]) -> bool {
 }
 
 fn required() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true") || std::env::var("DYNOXIDE_REQUIRE_PYTHON_TESTS").is_ok()
+    std::env::var("CI").is_ok_and(|v| v == "true")
+        || std::env::var("DYNOXIDE_REQUIRE_PYTHON_TESTS").is_ok()
 }
 
 fn run(name: &str, cmd: &str, args: &[&str], probe: (&str, &[&str])) {
     if !available(probe.0, probe.1) {
-        assert!(!required(), "{name} is required here but not installed (pip install boto3 awscli)");
+        assert!(
+            !required(),
+            "{name} is required here but not installed (pip install boto3 awscli)"
+        );
         eprintln!("SKIPPED {name}: not installed (pip install boto3 awscli)");
         return;
     }
@@ -37,10 +41,20 @@ fn run(name: &str, cmd: &str, args: &[&str], probe: (&str, &[&str])) {
 
 #[test]
 fn boto3() {
-    run("boto3", "python3", &["{dir}boto3_smoke.py"], ("python3", &["-c", "import boto3"]));
+    run(
+        "boto3",
+        "python3",
+        &["{dir}boto3_smoke.py"],
+        ("python3", &["-c", "import boto3"]),
+    );
 }
 
 #[test]
 fn aws_cli() {
-    run("aws cli", "bash", &["{dir}cli_smoke.sh"], ("aws", &["--version"]));
+    run(
+        "aws cli",
+        "bash",
+        &["{dir}cli_smoke.sh"],
+        ("aws", &["--version"]),
+    );
 }
