@@ -135,6 +135,8 @@ pub(crate) mod enums {
     /// ReturnValues.
     pub const RETURN_VALUES: &[&str] =
         &["ALL_NEW", "UPDATED_OLD", "ALL_OLD", "NONE", "UPDATED_NEW"];
+    /// ReturnValuesOnConditionCheckFailure.
+    pub const RETURN_VALUES_ON_CONDITION_CHECK_FAILURE: &[&str] = &["ALL_OLD", "NONE"];
     /// ReturnItemCollectionMetrics.
     pub const RETURN_ITEM_COLLECTION_METRICS: &[&str] = &["SIZE", "NONE"];
     /// KeyType.

@@ -285,3 +285,31 @@ async fn file_database_survives_restart() {
         .unwrap();
     assert_eq!(desc.table().unwrap().item_count(), Some(1));
 }
+
+#[tokio::test]
+async fn conditional_writes() {
+    use aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure;
+    let server = Server::start();
+    let client = sdk_client(&server.endpoint);
+    create_table(&client, "cond").await;
+    let put = || {
+        client
+            .put_item()
+            .table_name("cond")
+            .item("pk", AttributeValue::S("a".into()))
+            .item("sk", AttributeValue::N("1".into()))
+            .condition_expression("attribute_not_exists(pk)")
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+    };
+    put().send().await.unwrap();
+    let err = put().send().await.unwrap_err();
+    let service = err.into_service_error();
+    assert!(service.is_conditional_check_failed_exception());
+    assert_eq!(service.message(), Some("The conditional request failed"));
+    match service {
+        aws_sdk_dynamodb::operation::put_item::PutItemError::ConditionalCheckFailedException(e) => {
+            assert_eq!(e.item().unwrap()["pk"], AttributeValue::S("a".into()));
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}

@@ -1,8 +1,10 @@
 //! DeleteItem.
 
+use super::common::{check_write_condition, parse_write_condition, return_old_on_failure};
 use super::common::{consumed, key_of_key, EmptyKeyWording};
 use crate::db::Database;
 use crate::error::{Error, Result};
+use crate::expr::check_placeholders_used_with_expressions;
 use crate::model::codec::{check_value, decode_item};
 use crate::storage::write::{write_item, write_units, Delta};
 use crate::storage::Txn;
@@ -29,7 +31,19 @@ pub(crate) fn run(db: &Database, req: DeleteItemInput) -> Result<DeleteItemOutpu
         req.return_item_collection_metrics.as_deref(),
         enums::RETURN_ITEM_COLLECTION_METRICS,
     );
+    c.one_of(
+        "returnValuesOnConditionCheckFailure",
+        req.return_values_on_condition_check_failure.as_deref(),
+        enums::RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
+    );
     c.finish()?;
+    let condition_text = req.condition_expression.as_deref();
+    check_placeholders_used_with_expressions(
+        req.expression_attribute_names.as_ref(),
+        req.expression_attribute_values.as_ref(),
+        condition_text.is_some(),
+        condition_text.is_some(),
+    )?;
     let key = req.key.as_ref().expect("checked not null");
     for v in key.values() {
         check_value(v)?;
@@ -43,6 +57,11 @@ pub(crate) fn run(db: &Database, req: DeleteItemInput) -> Result<DeleteItemOutpu
             ))
         }
     };
+    let condition = parse_write_condition(
+        condition_text,
+        req.expression_attribute_names.as_ref(),
+        req.expression_attribute_values.as_ref(),
+    )?;
 
     let mut state = db.lock();
     let state = &mut *state;
@@ -51,6 +70,14 @@ pub(crate) fn run(db: &Database, req: DeleteItemInput) -> Result<DeleteItemOutpu
         .get(name)
         .ok_or_else(Error::resource_not_found)?;
     let (pk, sk) = key_of_key(t, key, EmptyKeyWording::NotValid)?;
+    if let Some(cond) = &condition {
+        let old = state.get_item(t, &pk, &sk)?.map(|(i, _)| i);
+        check_write_condition(
+            cond,
+            old.as_ref(),
+            return_old_on_failure(&req.return_values_on_condition_check_failure),
+        )?;
+    }
     let mut delta = Delta::default();
     // One statement per index plus the table row.
     let tx = Txn::for_write(&state.conn, 1 + t.indexes.len())?;

@@ -1,8 +1,10 @@
 //! PutItem.
 
 use super::common::{check_index_keys, check_item_size, consumed, key_of_item};
+use super::common::{check_write_condition, parse_write_condition, return_old_on_failure};
 use crate::db::Database;
 use crate::error::{Error, Result};
+use crate::expr::check_placeholders_used_with_expressions;
 use crate::model::codec::{decode_item, encode_item};
 use crate::storage::write::{write_item, write_units, Delta};
 use crate::storage::Txn;
@@ -29,7 +31,19 @@ pub(crate) fn run(db: &Database, req: PutItemInput) -> Result<PutItemOutput> {
         req.return_item_collection_metrics.as_deref(),
         enums::RETURN_ITEM_COLLECTION_METRICS,
     );
+    c.one_of(
+        "returnValuesOnConditionCheckFailure",
+        req.return_values_on_condition_check_failure.as_deref(),
+        enums::RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
+    );
     c.finish()?;
+    let condition_text = req.condition_expression.as_deref();
+    check_placeholders_used_with_expressions(
+        req.expression_attribute_names.as_ref(),
+        req.expression_attribute_values.as_ref(),
+        condition_text.is_some(),
+        condition_text.is_some(),
+    )?;
     let item = req.item.as_ref().expect("checked not null");
     let enc = encode_item(item)?;
     let return_old = match req.return_values.as_deref() {
@@ -42,6 +56,11 @@ pub(crate) fn run(db: &Database, req: PutItemInput) -> Result<PutItemOutput> {
         }
     };
     check_item_size(enc.size)?;
+    let condition = parse_write_condition(
+        condition_text,
+        req.expression_attribute_names.as_ref(),
+        req.expression_attribute_values.as_ref(),
+    )?;
 
     let mut state = db.lock();
     let state = &mut *state;
@@ -51,6 +70,14 @@ pub(crate) fn run(db: &Database, req: PutItemInput) -> Result<PutItemOutput> {
         .ok_or_else(Error::resource_not_found)?;
     let (pk, sk) = key_of_item(t, item)?;
     check_index_keys(t, item)?;
+    if let Some(cond) = &condition {
+        let old = state.get_item(t, &pk, &sk)?.map(|(i, _)| i);
+        check_write_condition(
+            cond,
+            old.as_ref(),
+            return_old_on_failure(&req.return_values_on_condition_check_failure),
+        )?;
+    }
 
     let mut delta = Delta::default();
     // One statement per index plus the table row.

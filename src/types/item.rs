@@ -1,4 +1,5 @@
 use super::ConsumedCapacity;
+use crate::expr::Names;
 use crate::model::Item;
 use serde::{Deserialize, Serialize};
 
@@ -21,6 +22,18 @@ pub struct PutItemInput {
     /// NONE or SIZE.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub return_item_collection_metrics: Option<String>,
+    /// Condition the existing item must meet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub condition_expression: Option<String>,
+    /// `#name` placeholders.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expression_attribute_names: Option<Names>,
+    /// `:value` placeholders.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expression_attribute_values: Option<Item>,
+    /// ALL_OLD returns the existing item when the condition fails.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_values_on_condition_check_failure: Option<String>,
 }
 
 /// PutItem response.
@@ -84,6 +97,18 @@ pub struct DeleteItemInput {
     /// NONE or SIZE.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub return_item_collection_metrics: Option<String>,
+    /// Condition the existing item must meet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub condition_expression: Option<String>,
+    /// `#name` placeholders.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expression_attribute_names: Option<Names>,
+    /// `:value` placeholders.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expression_attribute_values: Option<Item>,
+    /// ALL_OLD returns the existing item when the condition fails.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_values_on_condition_check_failure: Option<String>,
 }
 
 /// DeleteItem response.

@@ -1,0 +1,218 @@
+//! The expression compiler: grammar (`grammar/*.pest`) -> raw syntax -> checks -> one IR.
+//!
+//! Today: ConditionExpression syntax (also Filter and KeyCondition syntax), DynamoDB's static
+//! checks and messages, placeholder resolution, and the reference evaluator. The optimiser and
+//! the SQL lowering arrive with Query and Scan.
+
+mod condition;
+pub mod eval;
+pub mod ir;
+mod syntax;
+
+use crate::error::{Error, Result};
+use crate::model::codec::check_value;
+use crate::model::value::{AttributeValue, Item};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::sync::LazyLock;
+
+/// Which request parameter an expression came from; it names the parameter in messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExprKind {
+    /// ConditionExpression.
+    Condition,
+    /// FilterExpression.
+    Filter,
+    /// KeyConditionExpression.
+    KeyCondition,
+    /// ProjectionExpression.
+    Projection,
+    /// UpdateExpression.
+    Update,
+}
+
+impl ExprKind {
+    /// The parameter name.
+    pub fn name(self) -> &'static str {
+        match self {
+            ExprKind::Condition => "ConditionExpression",
+            ExprKind::Filter => "FilterExpression",
+            ExprKind::KeyCondition => "KeyConditionExpression",
+            ExprKind::Projection => "ProjectionExpression",
+            ExprKind::Update => "UpdateExpression",
+        }
+    }
+}
+
+/// ExpressionAttributeNames.
+pub type Names = BTreeMap<String, String>;
+
+static RESERVED: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    include_str!("../../grammar/reserved_words.txt")
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .collect()
+});
+
+/// True for DynamoDB's reserved words, in any case.
+pub fn is_reserved(word: &str) -> bool {
+    RESERVED.contains(word.to_ascii_uppercase().as_str())
+}
+
+const MAX_EXPRESSION_BYTES: usize = 4096;
+
+/// ExpressionAttributeNames / Values of one request, and which of them expressions used.
+pub struct Placeholders<'a> {
+    names: Option<&'a Names>,
+    values: Option<&'a Item>,
+    used_names: BTreeSet<String>,
+    used_values: BTreeSet<String>,
+}
+
+fn valid_key(key: &str, sigil: char) -> bool {
+    key.strip_prefix(sigil).is_some_and(|rest| {
+        !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    })
+}
+
+impl<'a> Placeholders<'a> {
+    /// Validates the maps (DynamoDB checks them before parsing any expression).
+    pub fn new(names: Option<&'a Names>, values: Option<&'a Item>) -> Result<Placeholders<'a>> {
+        if let Some(n) = names {
+            if n.is_empty() {
+                return Err(Error::validation(
+                    "ExpressionAttributeNames must not be empty",
+                ));
+            }
+            if let Some(k) = n.keys().find(|k| !valid_key(k, '#')) {
+                return Err(Error::validation(format!(
+                    "ExpressionAttributeNames contains invalid key: Syntax error; key: \"{k}\""
+                )));
+            }
+        }
+        if let Some(v) = values {
+            if v.is_empty() {
+                return Err(Error::validation(
+                    "ExpressionAttributeValues must not be empty",
+                ));
+            }
+            if let Some(k) = v.keys().find(|k| !valid_key(k, ':')) {
+                return Err(Error::validation(format!(
+                    "ExpressionAttributeValues contains invalid key: Syntax error; key: \"{k}\""
+                )));
+            }
+            for (k, val) in v {
+                check_value(val).map_err(|e| {
+                    Error::validation(format!(
+                        "ExpressionAttributeValues contains invalid value: {} for key {k}",
+                        e.message()
+                    ))
+                })?;
+            }
+        }
+        Ok(Placeholders {
+            names,
+            values,
+            used_names: BTreeSet::new(),
+            used_values: BTreeSet::new(),
+        })
+    }
+
+    fn name(&mut self, kind: ExprKind, placeholder: &str) -> Result<String> {
+        match self.names.and_then(|n| n.get(placeholder)) {
+            Some(v) => {
+                self.used_names.insert(placeholder.to_string());
+                Ok(v.clone())
+            }
+            None => Err(Error::validation(format!(
+                "Invalid {}: An expression attribute name used in the document path is not defined; attribute name: {placeholder}",
+                kind.name()
+            ))),
+        }
+    }
+
+    fn value(&mut self, kind: ExprKind, placeholder: &str) -> Result<AttributeValue> {
+        match self.values.and_then(|v| v.get(placeholder)) {
+            Some(v) => {
+                self.used_values.insert(placeholder.to_string());
+                Ok(v.clone())
+            }
+            None => Err(Error::validation(format!(
+                "Invalid {}: An expression attribute value used in expression is not defined; attribute value: {placeholder}",
+                kind.name()
+            ))),
+        }
+    }
+
+    /// After every expression of the request parsed: names, then values, must all be used.
+    pub fn check_unused(&self) -> Result<()> {
+        let unused = |all: Option<Vec<&String>>, used: &BTreeSet<String>| -> Vec<String> {
+            all.into_iter()
+                .flatten()
+                .filter(|k| !used.contains(*k))
+                .cloned()
+                .collect()
+        };
+        let names = unused(self.names.map(|n| n.keys().collect()), &self.used_names);
+        if !names.is_empty() {
+            return Err(Error::validation(format!(
+                "Value provided in ExpressionAttributeNames unused in expressions: keys: {{{}}}",
+                names.join(", ")
+            )));
+        }
+        let values = unused(self.values.map(|v| v.keys().collect()), &self.used_values);
+        if !values.is_empty() {
+            return Err(Error::validation(format!(
+                "Value provided in ExpressionAttributeValues unused in expressions: keys: {{{}}}",
+                values.join(", ")
+            )));
+        }
+        Ok(())
+    }
+}
+
+fn check_text(kind: ExprKind, text: &str) -> Result<()> {
+    if text.is_empty() {
+        return Err(Error::validation(format!(
+            "Invalid {}: The expression can not be empty;",
+            kind.name()
+        )));
+    }
+    if text.len() > MAX_EXPRESSION_BYTES {
+        return Err(Error::validation(format!(
+            "Invalid {}: Expression size has exceeded the maximum allowed size; expression size: {}",
+            kind.name(),
+            text.len()
+        )));
+    }
+    Ok(())
+}
+
+/// Parses and checks a condition (Condition, Filter or KeyCondition syntax) into the IR.
+pub fn parse_condition(kind: ExprKind, text: &str, ph: &mut Placeholders<'_>) -> Result<ir::Cond> {
+    check_text(kind, text)?;
+    let raw = syntax::parse_condition(kind, text)?;
+    condition::build(kind, &raw, ph)
+}
+
+/// "ExpressionAttributeNames/Values can only be specified when using expressions".
+pub fn check_placeholders_used_with_expressions(
+    names: Option<&Names>,
+    values: Option<&Item>,
+    any_expression: bool,
+    value_expression: bool,
+) -> Result<()> {
+    if names.is_some() && !any_expression {
+        return Err(Error::validation(
+            "ExpressionAttributeNames can only be specified when using expressions",
+        ));
+    }
+    if values.is_some() && !value_expression {
+        return Err(Error::validation(
+            "ExpressionAttributeValues can only be specified when using expressions",
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,209 @@
+//! Parsing: pest grammar -> raw syntax tree (placeholders unresolved), and DynamoDB's
+//! `Syntax error; token: "...", near: "..."` message.
+
+use super::ExprKind;
+use crate::error::Error;
+use pest::iterators::Pair;
+use pest::Parser;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/condition.pest"]
+struct ConditionGrammar;
+
+/// One element of a path as written.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum RawElem {
+    /// A bare name (subject to the reserved-word check).
+    Name(String),
+    /// `#placeholder`
+    Placeholder(String),
+    /// `[n]`
+    Index(u32),
+}
+
+/// An operand as written.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum RawOperand {
+    Path(Vec<RawElem>),
+    Value(String),
+    Call(String, Vec<RawOperand>),
+    Paren(Box<RawOperand>),
+}
+
+/// A condition as written.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum RawCond {
+    Cmp(String, RawOperand, RawOperand),
+    Between(RawOperand, RawOperand, RawOperand),
+    In(RawOperand, Vec<RawOperand>),
+    And(Vec<RawCond>),
+    Or(Vec<RawCond>),
+    Not(Box<RawCond>),
+    Call(String, Vec<RawOperand>),
+    Paren(Box<RawCond>),
+}
+
+/// Parses condition syntax (ConditionExpression, FilterExpression, KeyConditionExpression).
+pub(crate) fn parse_condition(kind: ExprKind, text: &str) -> Result<RawCond, Error> {
+    let mut pairs = ConditionGrammar::parse(Rule::condition, text).map_err(|e| {
+        let pos = match e.location {
+            pest::error::InputLocation::Pos(p) => p,
+            pest::error::InputLocation::Span((p, _)) => p,
+        };
+        syntax_error(kind, text, pos)
+    })?;
+    let top = pairs.next().expect("condition rule");
+    let or = top.into_inner().next().expect("or_expr");
+    Ok(cond(or))
+}
+
+fn cond(p: Pair<'_, Rule>) -> RawCond {
+    match p.as_rule() {
+        Rule::or_expr | Rule::and_expr => {
+            let is_or = p.as_rule() == Rule::or_expr;
+            let items: Vec<RawCond> = p
+                .into_inner()
+                .filter(|x| !matches!(x.as_rule(), Rule::kw_or | Rule::kw_and))
+                .map(cond)
+                .collect();
+            match (items.len(), is_or) {
+                (1, _) => items.into_iter().next().expect("one item"),
+                (_, true) => RawCond::Or(items),
+                (_, false) => RawCond::And(items),
+            }
+        }
+        Rule::not_expr => cond(p.into_inner().next().expect("not_expr child")),
+        Rule::negation => {
+            let inner = p.into_inner().nth(1).expect("negated condition");
+            RawCond::Not(Box::new(cond(inner)))
+        }
+        Rule::paren_cond => RawCond::Paren(Box::new(cond(p.into_inner().nth(1).expect("inner")))),
+        Rule::comparison => {
+            let mut it = p.into_inner();
+            let a = operand(it.next().expect("lhs"));
+            let op = it.next().expect("comparator").as_str().to_string();
+            let b = operand(it.next().expect("rhs"));
+            RawCond::Cmp(op, a, b)
+        }
+        Rule::between => {
+            let ops: Vec<RawOperand> = p
+                .into_inner()
+                .filter(|x| !matches!(x.as_rule(), Rule::kw_between | Rule::kw_and))
+                .map(operand)
+                .collect();
+            let mut it = ops.into_iter();
+            RawCond::Between(
+                it.next().expect("value"),
+                it.next().expect("low"),
+                it.next().expect("high"),
+            )
+        }
+        Rule::in_list => {
+            let mut ops = p.into_inner().filter(is_operand).map(operand);
+            let first = ops.next().expect("value");
+            RawCond::In(first, ops.collect())
+        }
+        Rule::call => {
+            let (name, args) = call(p);
+            RawCond::Call(name, args)
+        }
+        r => unreachable!("unexpected rule {r:?} in a condition"),
+    }
+}
+
+fn is_operand(p: &Pair<'_, Rule>) -> bool {
+    matches!(
+        p.as_rule(),
+        Rule::call | Rule::value | Rule::paren_operand | Rule::path
+    )
+}
+
+fn call(p: Pair<'_, Rule>) -> (String, Vec<RawOperand>) {
+    let mut it = p.into_inner();
+    let name = it.next().expect("function name").as_str().to_string();
+    (name, it.filter(is_operand).map(operand).collect())
+}
+
+fn operand(p: Pair<'_, Rule>) -> RawOperand {
+    match p.as_rule() {
+        Rule::call => {
+            let (name, args) = call(p);
+            RawOperand::Call(name, args)
+        }
+        Rule::value => RawOperand::Value(p.as_str().to_string()),
+        Rule::paren_operand => RawOperand::Paren(Box::new(operand(
+            p.into_inner().find(is_operand).expect("inner"),
+        ))),
+        Rule::path => RawOperand::Path(p.into_inner().map(elem).collect()),
+        r => unreachable!("unexpected rule {r:?} in an operand"),
+    }
+}
+
+fn elem(p: Pair<'_, Rule>) -> RawElem {
+    match p.as_rule() {
+        Rule::identifier => RawElem::Name(p.as_str().to_string()),
+        Rule::placeholder => RawElem::Placeholder(p.as_str().to_string()),
+        Rule::dot_name => elem(p.into_inner().next().expect("name")),
+        Rule::index => {
+            let digits = p.into_inner().next().expect("digits").as_str();
+            // An index too large for u32 is far past any list DynamoDB can hold.
+            RawElem::Index(digits.parse().unwrap_or(u32::MAX))
+        }
+        r => unreachable!("unexpected rule {r:?} in a path"),
+    }
+}
+
+/// A lexical token of the original text, for error messages.
+fn tokens(text: &str) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c.is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        if word(c) || ((c == b'#' || c == b':') && b.get(i + 1).is_some_and(|&n| word(n))) {
+            i += 1;
+            while i < b.len() && word(b[i]) {
+                i += 1;
+            }
+        } else if (c == b'<' && matches!(b.get(i + 1), Some(b'>' | b'=')))
+            || (c == b'>' && b.get(i + 1) == Some(&b'='))
+        {
+            i += 2;
+        } else {
+            // One character (a whole UTF-8 sequence) that starts no longer token.
+            i += text[i..].chars().next().map_or(1, char::len_utf8);
+        }
+        out.push((start, i));
+    }
+    out
+}
+
+/// `Invalid <Kind>: Syntax error; token: "<tok>", near: "<prev tok next>"`.
+pub(crate) fn syntax_error(kind: ExprKind, text: &str, pos: usize) -> Error {
+    let toks = tokens(text);
+    let at = toks
+        .iter()
+        .position(|&(s, e)| pos < e && pos >= s || s >= pos);
+    let (token, near) = match at {
+        None => {
+            let near = toks.last().map_or("", |&(s, e)| &text[s..e]);
+            ("<EOF>".to_string(), near.to_string())
+        }
+        Some(i) => {
+            let (s, e) = toks[i];
+            let from = if i > 0 { toks[i - 1].0 } else { s };
+            let to = toks.get(i + 1).map_or(e, |t| t.1);
+            (text[s..e].to_string(), text[from..to].to_string())
+        }
+    };
+    Error::validation(format!(
+        "Invalid {}: Syntax error; token: \"{token}\", near: \"{near}\"",
+        kind.name()
+    ))
+}
