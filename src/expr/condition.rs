@@ -194,7 +194,11 @@ impl Checker<'_, '_> {
         Ok(match raw {
             RawCond::And(cs) => Cond::And(cs.iter().map(|c| self.cond(c)).collect::<Result<_>>()?),
             RawCond::Or(cs) => Cond::Or(cs.iter().map(|c| self.cond(c)).collect::<Result<_>>()?),
-            RawCond::Not(c) => Cond::Not(Box::new(self.cond(c)?)),
+            // NOT NOT x is x: folding here keeps the IR shallow however long the chain.
+            RawCond::Not(c) => match self.cond(c)? {
+                Cond::Not(inner) => *inner,
+                other => Cond::Not(Box::new(other)),
+            },
             RawCond::Paren(c) => self.cond(c)?,
             RawCond::Cmp(op, a, b) => {
                 let (a, b) = (self.operand(a)?, self.operand(b)?);

@@ -190,8 +190,70 @@ fn check_text(kind: ExprKind, text: &str) -> Result<()> {
 /// Parses and checks a condition (Condition, Filter or KeyCondition syntax) into the IR.
 pub fn parse_condition(kind: ExprKind, text: &str, ph: &mut Placeholders<'_>) -> Result<ir::Cond> {
     check_text(kind, text)?;
-    let raw = syntax::parse_condition(kind, text)?;
-    condition::build(kind, &raw, ph)
+    check_paren_depth(kind, text)?;
+    with_stack_for(text, || {
+        let raw = syntax::parse_condition(kind, text)?;
+        condition::build(kind, &raw, ph)
+    })
+}
+
+/// Deepest parenthesis nesting parsed. The parser's cost grows with the square of the depth,
+/// and 4 KB allows about 2000 levels; deeper text gets a syntax error at the first `(` past it.
+const MAX_PAREN_DEPTH: usize = 256;
+
+fn check_paren_depth(kind: ExprKind, text: &str) -> Result<()> {
+    let mut depth = 0usize;
+    for (i, b) in text.bytes().enumerate() {
+        match b {
+            b'(' => {
+                depth += 1;
+                if depth > MAX_PAREN_DEPTH {
+                    return Err(syntax::syntax_error(kind, text, i));
+                }
+            }
+            b')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Nesting past which parsing moves to a thread with a large stack: the parser recurses per
+/// parenthesis and per NOT, and 4 KB of `(((...` must not overflow a small caller stack.
+const DEEP_NESTING: usize = 32;
+const DEEP_STACK_BYTES: usize = 256 << 20;
+
+fn nesting_estimate(text: &str) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    for b in text.bytes() {
+        match b {
+            b'(' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    let nots = text
+        .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+        .filter(|w| w.eq_ignore_ascii_case("not"))
+        .count();
+    max + nots
+}
+
+fn with_stack_for<T: Send>(text: &str, f: impl FnOnce() -> Result<T> + Send) -> Result<T> {
+    if nesting_estimate(text) <= DEEP_NESTING {
+        return f();
+    }
+    std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .stack_size(DEEP_STACK_BYTES)
+            .spawn_scoped(s, f)
+            .map_err(|e| Error::internal(format!("cannot start parser thread: {e}")))?
+            .join()
+            .unwrap_or_else(|_| Err(Error::internal("expression parser panicked")))
+    })
 }
 
 /// "ExpressionAttributeNames/Values can only be specified when using expressions".

@@ -78,30 +78,26 @@ fn cond(p: Pair<'_, Rule>) -> RawCond {
             RawCond::Not(Box::new(cond(inner)))
         }
         Rule::paren_cond => RawCond::Paren(Box::new(cond(p.into_inner().nth(1).expect("inner")))),
-        Rule::comparison => {
+        Rule::operand_pred => {
             let mut it = p.into_inner();
-            let a = operand(it.next().expect("lhs"));
-            let op = it.next().expect("comparator").as_str().to_string();
-            let b = operand(it.next().expect("rhs"));
-            RawCond::Cmp(op, a, b)
-        }
-        Rule::between => {
-            let ops: Vec<RawOperand> = p
-                .into_inner()
-                .filter(|x| !matches!(x.as_rule(), Rule::kw_between | Rule::kw_and))
-                .map(operand)
-                .collect();
-            let mut it = ops.into_iter();
-            RawCond::Between(
-                it.next().expect("value"),
-                it.next().expect("low"),
-                it.next().expect("high"),
-            )
-        }
-        Rule::in_list => {
-            let mut ops = p.into_inner().filter(is_operand).map(operand);
-            let first = ops.next().expect("value");
-            RawCond::In(first, ops.collect())
+            let lhs = operand(it.next().expect("left operand"));
+            let tail = it.next().expect("operator");
+            match tail.as_rule() {
+                Rule::comparison => {
+                    let mut t = tail.into_inner();
+                    let op = t.next().expect("comparator").as_str().to_string();
+                    RawCond::Cmp(op, lhs, operand(t.next().expect("right operand")))
+                }
+                Rule::between => {
+                    let mut ops = tail.into_inner().filter(is_operand).map(operand);
+                    let lo = ops.next().expect("low");
+                    RawCond::Between(lhs, lo, ops.next().expect("high"))
+                }
+                _ => RawCond::In(
+                    lhs,
+                    tail.into_inner().filter(is_operand).map(operand).collect(),
+                ),
+            }
         }
         Rule::call => {
             let (name, args) = call(p);

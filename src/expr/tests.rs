@@ -134,3 +134,23 @@ fn evaluator_follows_dynamodb_semantics() {
         assert_eq!(eval::eval(&c, &item), want, "{expr}");
     }
 }
+
+#[test]
+fn deep_nesting_within_the_size_limit_does_not_crash() {
+    let v = values();
+    for depth in [100usize, 256, 2040] {
+        let expr = format!("{}a = :s{}", "(".repeat(depth), ")".repeat(depth));
+        let mut ph = Placeholders::new(None, Some(&v)).unwrap();
+        let got = parse_condition(ExprKind::Condition, &expr, &mut ph);
+        let want = if depth <= 256 {
+            "Invalid ConditionExpression: The expression has redundant parentheses;"
+        } else {
+            "Invalid ConditionExpression: Syntax error; token: \"(\", near: \"(((\""
+        };
+        assert_eq!(got.unwrap_err().message(), want);
+        let expr = format!("{}a = :s", "NOT ".repeat(depth.min(1000)));
+        let c = parse_condition(ExprKind::Condition, &expr, &mut ph).unwrap();
+        let item: Item = serde_json::from_value(json!({"a": {"S": "x"}})).unwrap();
+        assert_eq!(eval::eval(&c, &item), depth.min(1000) % 2 == 0);
+    }
+}
