@@ -145,11 +145,18 @@ impl Error {
         format!("{}{}", self.code.type_prefix(), self.code.as_str())
     }
 
-    /// The JSON body DynamoDB sends for this error.
+    /// The JSON body DynamoDB sends for this error: no message key when there is no message,
+    /// and `Message` (capital M) for SerializationException, as DynamoDB spells it.
     pub fn to_json(&self) -> serde_json::Value {
         let mut body = serde_json::Map::new();
         body.insert("__type".into(), self.type_name().into());
-        body.insert("message".into(), self.message.clone().into());
+        if !self.message.is_empty() {
+            let key = match self.code {
+                ErrorCode::SerializationException => "Message",
+                _ => "message",
+            };
+            body.insert(key.into(), self.message.clone().into());
+        }
         if let Some(extra) = &self.extra {
             for (k, v) in extra {
                 body.insert(k.clone(), v.clone());

@@ -27,8 +27,8 @@ pub fn to_vec<T: Serialize>(v: &T) -> Result<Vec<u8>> {
 
 fn de_error(e: serde_json::Error) -> Error {
     let msg = e.to_string();
-    if let Some(i) = msg.find(VALIDATION_MARKER) {
-        let rest = &msg[i + VALIDATION_MARKER.len()..];
+    // Only our own deserialisers put the marker first; input text can never start a message.
+    if let Some(rest) = msg.strip_prefix(VALIDATION_MARKER) {
         // serde_json appends " at line L column C" to errors raised while reading text.
         let rest = rest.split(" at line ").next().unwrap_or(rest);
         return Error::validation(rest.to_string());

@@ -619,3 +619,45 @@ fn file_database_survives_reopen() {
         .unwrap();
     assert_eq!(got["Item"]["v"], json!({"S": "x"}));
 }
+
+#[test]
+fn unsupported_members_are_refused_not_ignored() {
+    let db = hash_range_db();
+    let item = json!({"pk": {"S": "a"}, "sk": {"N": "1"}});
+    let (code, msg) = err(
+        &db,
+        "PutItem",
+        json!({"TableName": "tbl", "Item": item,
+        "Expected": {"pk": {"Exists": false}}}),
+    );
+    assert_eq!(code, ErrorCode::ValidationException);
+    assert_eq!(msg, "Dynoxide does not support the Expected parameter yet");
+    assert_eq!(
+        err(
+            &db,
+            "GetItem",
+            json!({"TableName": "tbl", "Key": item, "ExpressionAttributeNames": {"#a": "a"}})
+        ),
+        validation("ExpressionAttributeNames can only be specified when using expressions")
+    );
+    // Nothing was written.
+    assert_eq!(
+        db.execute("GetItem", json!({"TableName": "tbl", "Key": item}))
+            .unwrap(),
+        json!({})
+    );
+}
+
+#[test]
+fn equal_overwrite_with_other_number_spelling_touches_no_index() {
+    let db = indexed_db();
+    let put = |n: &str| {
+        db.execute("PutItem", json!({"TableName": "tbl", "ReturnConsumedCapacity": "INDEXES",
+            "Item": {"pk": {"S": "a"}, "sk": {"S": "1"}, "g": {"S": "G"}, "l": {"N": "5"}, "x": {"N": n}}}))
+            .unwrap()["ConsumedCapacity"]
+            .clone()
+    };
+    put("1");
+    let cc = put("1.0");
+    assert!(cc.get("GlobalSecondaryIndexes").is_none(), "{cc}");
+}

@@ -255,3 +255,14 @@ pub(crate) fn check_write_condition(
 pub(crate) fn return_old_on_failure(v: &Option<String>) -> bool {
     v.as_deref() == Some("ALL_OLD")
 }
+
+/// Refuses a request member Dynoxide does not implement yet, rather than ignore it: ignoring
+/// `Expected` would turn a conditional write into an unconditional one.
+pub(crate) fn refuse_unsupported(members: &[(&str, bool)]) -> Result<()> {
+    match members.iter().find(|(_, present)| *present) {
+        Some((name, _)) => Err(Error::validation(format!(
+            "Dynoxide does not support the {name} parameter yet"
+        ))),
+        None => Ok(()),
+    }
+}

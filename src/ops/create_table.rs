@@ -483,7 +483,10 @@ fn describe_new(
         local_secondary_indexes: lsis,
         global_secondary_indexes: gsis,
         stream_specification: req.stream_specification.clone().filter(|_| stream_on),
-        sse_description: req.sse_specification.as_ref().and_then(sse_description),
+        sse_description: req
+            .sse_specification
+            .as_ref()
+            .and_then(|s| sse_description(s, db.region())),
         table_class_summary: req.table_class.as_ref().map(|c| TableClassSummary {
             table_class: c.clone(),
             last_update_date_time: None,
@@ -495,19 +498,19 @@ fn describe_new(
 }
 
 /// SSEDescription for an SSESpecification that enables KMS encryption.
-pub(crate) fn sse_description(spec: &serde_json::Value) -> Option<serde_json::Value> {
-    if spec.get("Enabled").and_then(|v| v.as_bool()) != Some(true) {
+pub(crate) fn sse_description(spec: &SseSpecification, region: &str) -> Option<SseDescription> {
+    if spec.enabled != Some(true) {
         return None;
     }
     let key = spec
-        .get("KMSMasterKeyId")
-        .and_then(|v| v.as_str())
+        .kms_master_key_id
+        .as_deref()
         .unwrap_or("alias/aws/dynamodb");
-    Some(serde_json::json!({
-        "Status": "ENABLED",
-        "SSEType": "KMS",
-        "KMSMasterKeyArn": format!("arn:aws:kms:us-east-1:000000000000:key/{key}"),
-    }))
+    Some(SseDescription {
+        status: "ENABLED".into(),
+        sse_type: "KMS".into(),
+        kms_master_key_arn: format!("arn:aws:kms:{region}:000000000000:key/{key}"),
+    })
 }
 
 /// A stream label: the creation time as ISO 8601 with milliseconds.

@@ -18,6 +18,16 @@ pub(crate) fn run(db: &Database, req: GetItemInput) -> Result<GetItemOutput> {
         enums::RETURN_CONSUMED_CAPACITY,
     );
     c.finish()?;
+    crate::expr::check_placeholders_used_with_expressions(
+        req.expression_attribute_names.as_ref(),
+        None,
+        req.projection_expression.is_some(),
+        false,
+    )?;
+    super::common::refuse_unsupported(&[
+        ("ProjectionExpression", req.projection_expression.is_some()),
+        ("AttributesToGet", req.attributes_to_get.is_some()),
+    ])?;
     let key = req.key.as_ref().expect("checked not null");
     // Attribute values are validated before the table is looked up.
     for v in key.values() {

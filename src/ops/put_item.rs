@@ -37,6 +37,10 @@ pub(crate) fn run(db: &Database, req: PutItemInput) -> Result<PutItemOutput> {
         enums::RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
     );
     c.finish()?;
+    super::common::refuse_unsupported(&[
+        ("Expected", req.expected.is_some()),
+        ("ConditionalOperator", req.conditional_operator.is_some()),
+    ])?;
     let condition_text = req.condition_expression.as_deref();
     check_placeholders_used_with_expressions(
         req.expression_attribute_names.as_ref(),

@@ -191,7 +191,7 @@ pub(crate) fn run(db: &Database, req: UpdateTableInput) -> Result<UpdateTableOut
         desc.deletion_protection_enabled = p;
     }
     if let Some(sse) = &req.sse_specification {
-        desc.sse_description = sse_description(sse);
+        desc.sse_description = sse_description(sse, db.region());
     }
     if let Some(class) = &req.table_class {
         desc.table_class_summary = Some(TableClassSummary {

@@ -67,7 +67,7 @@ async fn handle(State(db): State<Database>, req: Request) -> Response {
     let Ok(body) = axum::body::to_bytes(body, MAX_BODY).await else {
         return too_large();
     };
-    match dispatch(&db, headers, &body) {
+    let mut response = match dispatch(&db, headers, &body) {
         Ok(bytes) => respond(StatusCode::OK, json_type, bytes),
         Err(e) => {
             tracing::debug!(
@@ -77,7 +77,17 @@ async fn handle(State(db): State<Database>, req: Request) -> Response {
             );
             error_response(&e, json_type)
         }
+    };
+    if headers.contains_key(header::ORIGIN) {
+        // Browsers need these to read the answer.
+        let h = response.headers_mut();
+        h.insert("access-control-allow-origin", HeaderValue::from_static("*"));
+        h.insert(
+            "access-control-expose-headers",
+            HeaderValue::from_static("x-amzn-RequestId,x-amzn-ErrorType,x-amz-crc32,Date"),
+        );
     }
+    response
 }
 
 fn dispatch(db: &Database, headers: &HeaderMap, body: &[u8]) -> Result<Vec<u8>, Error> {
@@ -192,22 +202,7 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
 }
 
 fn error_response(e: &Error, json_type: &'static str) -> Response {
-    let mut body = serde_json::Map::new();
-    body.insert("__type".into(), e.type_name().into());
-    if !e.message().is_empty() {
-        // SerializationException alone spells the key with a capital M.
-        let key = match e.code() {
-            ErrorCode::SerializationException => "Message",
-            _ => "message",
-        };
-        body.insert(key.into(), e.message().into());
-    }
-    if let Some(extra) = e.extra() {
-        for (k, v) in extra {
-            body.insert(k.clone(), v.clone());
-        }
-    }
-    let bytes = serde_json::to_vec(&body).unwrap_or_default();
+    let bytes = serde_json::to_vec(&e.to_json()).unwrap_or_default();
     respond(status_of(e.code()), json_type, bytes)
 }
 

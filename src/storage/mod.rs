@@ -124,7 +124,9 @@ impl State {
         tx.commit()?;
         self.next_table_id += 1;
         let name = t.desc.table_name.clone();
-        Ok(self.tables.entry(name).or_insert(t))
+        let previous = self.tables.insert(name.clone(), t);
+        debug_assert!(previous.is_none(), "callers check the name is free");
+        Ok(&self.tables[&name])
     }
 
     /// Drops a table and its indexes.

@@ -107,7 +107,8 @@ pub(crate) fn write_item(
         let mut units = 0.0;
         match (&old_entry, &new_entry) {
             (Some(o), Some(n)) if o.ipk == n.ipk && o.isk == n.isk => {
-                if o.projected != n.projected {
+                // Compare as DynamoDB values: the old side is decoded (numbers normalised).
+                if !same_item(&o.projected, &n.projected) {
                     let mut stmt = conn.prepare_cached(&ix.sql.update)?;
                     stmt.execute(params![n.ipk, n.isk, pk, sk, n.size as i64])?;
                     delta.indexes[i].1 += n.size as i64 - o.size as i64;
@@ -150,9 +151,26 @@ struct Entry {
     projected: Item,
 }
 
-fn key_bytes(v: Option<&AttributeValue>, ty: ScalarType) -> Option<Vec<u8>> {
+fn same_item(a: &Item, b: &Item) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .all(|(k, v)| b.get(k).is_some_and(|w| crate::expr::eval::equal(v, w)))
+}
+
+/// An index key value, or None when DynamoDB would not index the item by it (absent, another
+/// type, empty, or too long: writes reject those, but items stored before a GSI existed may
+/// have them).
+fn key_bytes(v: Option<&AttributeValue>, ty: ScalarType, max: usize) -> Option<Vec<u8>> {
     let v = v?;
     if ScalarType::of(v) != Some(ty) {
+        return None;
+    }
+    let len = match v {
+        AttributeValue::S(s) => s.len(),
+        AttributeValue::B(b) => b.len(),
+        _ => 1,
+    };
+    if len == 0 || len > max {
         return None;
     }
     encode_key_value(v).ok()
@@ -160,9 +178,9 @@ fn key_bytes(v: Option<&AttributeValue>, ty: ScalarType) -> Option<Vec<u8>> {
 
 /// The index entry for an item, or None when the item lacks the index key (sparse index).
 fn entry(t: &TableMeta, ix: &IndexMeta, item: &Item, item_size: usize) -> Option<Entry> {
-    let ipk = key_bytes(item.get(&ix.key.hash.name), ix.key.hash.ty)?;
+    let ipk = key_bytes(item.get(&ix.key.hash.name), ix.key.hash.ty, 2048)?;
     let isk = match &ix.key.range {
-        Some(r) => key_bytes(item.get(&r.name), r.ty)?,
+        Some(r) => key_bytes(item.get(&r.name), r.ty, 1024)?,
         None => Vec::new(),
     };
     let (size, projected) = match ix.projection {

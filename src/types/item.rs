@@ -34,6 +34,12 @@ pub struct PutItemInput {
     /// ALL_OLD returns the existing item when the condition fails.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub return_values_on_condition_check_failure: Option<String>,
+    /// Legacy conditions (refused until supported, never ignored).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected: Option<serde_json::Value>,
+    /// Legacy AND/OR for `Expected`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conditional_operator: Option<String>,
 }
 
 /// PutItem response.
@@ -64,6 +70,15 @@ pub struct GetItemInput {
     /// NONE, TOTAL or INDEXES.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub return_consumed_capacity: Option<String>,
+    /// Attributes to return (refused until supported, never ignored).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub projection_expression: Option<String>,
+    /// Legacy attributes to return (refused until supported, never ignored).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attributes_to_get: Option<Vec<String>>,
+    /// `#name` placeholders.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expression_attribute_names: Option<Names>,
 }
 
 /// GetItem response.
@@ -109,6 +124,12 @@ pub struct DeleteItemInput {
     /// ALL_OLD returns the existing item when the condition fails.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub return_values_on_condition_check_failure: Option<String>,
+    /// Legacy conditions (refused until supported, never ignored).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected: Option<serde_json::Value>,
+    /// Legacy AND/OR for `Expected`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conditional_operator: Option<String>,
 }
 
 /// DeleteItem response.

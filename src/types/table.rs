@@ -1,6 +1,59 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+/// On-demand throughput limits (-1 means no limit).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct OnDemandThroughput {
+    /// Maximum read request units.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_read_request_units: Option<i64>,
+    /// Maximum write request units.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_write_request_units: Option<i64>,
+}
+
+/// Requested warm throughput.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct WarmThroughput {
+    /// Read units per second.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read_units_per_second: Option<i64>,
+    /// Write units per second.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub write_units_per_second: Option<i64>,
+}
+
+/// Server-side encryption settings as requested.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SseSpecification {
+    /// Whether KMS encryption is on.
+    #[serde(rename = "Enabled", skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// KMS.
+    #[serde(rename = "SSEType", skip_serializing_if = "Option::is_none")]
+    pub sse_type: Option<String>,
+    /// The KMS key.
+    #[serde(rename = "KMSMasterKeyId", skip_serializing_if = "Option::is_none")]
+    pub kms_master_key_id: Option<String>,
+}
+
+/// Server-side encryption as described.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SseDescription {
+    /// ENABLED.
+    #[serde(rename = "Status")]
+    pub status: String,
+    /// KMS.
+    #[serde(rename = "SSEType")]
+    pub sse_type: String,
+    /// The KMS key ARN.
+    #[serde(rename = "KMSMasterKeyArn")]
+    pub kms_master_key_arn: String,
+}
+
 /// One element of a KeySchema.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
@@ -86,9 +139,9 @@ pub struct GlobalSecondaryIndex {
     /// Throughput (PROVISIONED tables).
     pub provisioned_throughput: Option<ProvisionedThroughput>,
     /// On-demand limits, echoed.
-    pub on_demand_throughput: Option<Value>,
+    pub on_demand_throughput: Option<OnDemandThroughput>,
     /// Warm throughput, echoed.
-    pub warm_throughput: Option<Value>,
+    pub warm_throughput: Option<WarmThroughput>,
 }
 
 /// Stream settings.
@@ -134,7 +187,7 @@ pub struct CreateTableInput {
     pub stream_specification: Option<StreamSpecification>,
     /// Encryption settings, echoed.
     #[serde(rename = "SSESpecification")]
-    pub sse_specification: Option<Value>,
+    pub sse_specification: Option<SseSpecification>,
     /// Tags.
     pub tags: Option<Vec<Tag>>,
     /// STANDARD or STANDARD_INFREQUENT_ACCESS.
@@ -142,9 +195,9 @@ pub struct CreateTableInput {
     /// Whether DeleteTable is refused.
     pub deletion_protection_enabled: Option<bool>,
     /// On-demand limits, echoed.
-    pub on_demand_throughput: Option<Value>,
+    pub on_demand_throughput: Option<OnDemandThroughput>,
     /// Warm throughput, echoed.
-    pub warm_throughput: Option<Value>,
+    pub warm_throughput: Option<WarmThroughput>,
     /// Resource policy, accepted.
     pub resource_policy: Option<String>,
 }
@@ -173,10 +226,10 @@ pub struct IndexDescription {
     pub index_arn: String,
     /// On-demand limits, echoed.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub on_demand_throughput: Option<Value>,
+    pub on_demand_throughput: Option<OnDemandThroughput>,
     /// Warm throughput, echoed.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub warm_throughput: Option<Value>,
+    pub warm_throughput: Option<WarmThroughput>,
 }
 
 /// BillingModeSummary.
@@ -245,7 +298,7 @@ pub struct TableDescription {
     pub latest_stream_arn: Option<String>,
     /// Encryption, as requested.
     #[serde(rename = "SSEDescription", skip_serializing_if = "Option::is_none")]
-    pub sse_description: Option<Value>,
+    pub sse_description: Option<SseDescription>,
     /// Table class.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub table_class_summary: Option<TableClassSummary>,
@@ -253,10 +306,10 @@ pub struct TableDescription {
     pub deletion_protection_enabled: bool,
     /// On-demand limits, echoed.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub on_demand_throughput: Option<Value>,
+    pub on_demand_throughput: Option<OnDemandThroughput>,
     /// Warm throughput, echoed.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub warm_throughput: Option<Value>,
+    pub warm_throughput: Option<WarmThroughput>,
 }
 
 /// CreateTable response.
@@ -341,9 +394,9 @@ pub struct UpdateGlobalSecondaryIndexAction {
     /// New throughput.
     pub provisioned_throughput: Option<ProvisionedThroughput>,
     /// On-demand limits.
-    pub on_demand_throughput: Option<Value>,
+    pub on_demand_throughput: Option<OnDemandThroughput>,
     /// Warm throughput.
-    pub warm_throughput: Option<Value>,
+    pub warm_throughput: Option<WarmThroughput>,
 }
 
 /// Removal of one GSI.
@@ -372,7 +425,7 @@ pub struct UpdateTableInput {
     pub stream_specification: Option<StreamSpecification>,
     /// New encryption settings.
     #[serde(rename = "SSESpecification")]
-    pub sse_specification: Option<Value>,
+    pub sse_specification: Option<SseSpecification>,
     /// Global table replicas (not supported locally).
     pub replica_updates: Option<Value>,
     /// New table class.
@@ -380,9 +433,9 @@ pub struct UpdateTableInput {
     /// New deletion protection.
     pub deletion_protection_enabled: Option<bool>,
     /// New on-demand limits.
-    pub on_demand_throughput: Option<Value>,
+    pub on_demand_throughput: Option<OnDemandThroughput>,
     /// New warm throughput.
-    pub warm_throughput: Option<Value>,
+    pub warm_throughput: Option<WarmThroughput>,
     /// Multi-region consistency (not supported locally).
     pub multi_region_consistency: Option<Value>,
 }
