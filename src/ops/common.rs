@@ -214,48 +214,6 @@ pub(crate) fn consumed(
     }
 }
 
-/// Parses a single-item write's ConditionExpression with its placeholders, in DynamoDB's
-/// order: the maps, the expression, then unused placeholders.
-pub(crate) fn parse_write_condition(
-    expression: Option<&str>,
-    names: Option<&crate::expr::Names>,
-    values: Option<&Item>,
-) -> Result<Option<crate::expr::ir::Cond>> {
-    use crate::expr::{parse_condition, ExprKind, Placeholders};
-    let Some(text) = expression else {
-        return Ok(None);
-    };
-    let mut ph = Placeholders::new(names, values)?;
-    let cond = parse_condition(ExprKind::Condition, text, &mut ph)?;
-    ph.check_unused()?;
-    Ok(Some(cond))
-}
-
-/// Checks a condition against the item a write would replace (None when there is none).
-pub(crate) fn check_write_condition(
-    cond: &crate::expr::ir::Cond,
-    old: Option<&Item>,
-    return_old_on_failure: bool,
-) -> Result<()> {
-    let empty = Item::new();
-    if crate::expr::eval::eval(cond, old.unwrap_or(&empty)) {
-        return Ok(());
-    }
-    let mut e = Error::new(
-        crate::error::ErrorCode::ConditionalCheckFailedException,
-        "The conditional request failed",
-    );
-    if let (true, Some(old)) = (return_old_on_failure, old) {
-        e = e.with_field("Item", serde_json::to_value(old).unwrap_or_default());
-    }
-    Err(e)
-}
-
-/// ReturnValuesOnConditionCheckFailure = ALL_OLD.
-pub(crate) fn return_old_on_failure(v: &Option<String>) -> bool {
-    v.as_deref() == Some("ALL_OLD")
-}
-
 /// Refuses a request member Dynoxide does not implement yet, rather than ignore it: ignoring
 /// `Expected` would turn a conditional write into an unconditional one.
 pub(crate) fn refuse_unsupported(members: &[(&str, bool)]) -> Result<()> {

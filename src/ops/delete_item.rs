@@ -1,106 +1,56 @@
 //! DeleteItem.
 
-use super::common::{check_write_condition, parse_write_condition, return_old_on_failure};
-use super::common::{consumed, key_of_key, EmptyKeyWording};
+use super::common::{key_of_key, EmptyKeyWording};
+use super::single_write::{execute, WriteMembers};
 use crate::db::Database;
 use crate::error::{Error, Result};
-use crate::expr::check_placeholders_used_with_expressions;
-use crate::model::codec::{check_value, decode_item};
-use crate::storage::write::{write_item, write_units, Delta};
-use crate::storage::Txn;
+use crate::model::codec::check_value;
 use crate::types::{DeleteItemInput, DeleteItemOutput};
-use crate::validate::{enums, require_table_name, Constraints};
+use crate::validate::{require_table_name, Constraints};
 
 pub(crate) fn run(db: &Database, req: DeleteItemInput) -> Result<DeleteItemOutput> {
     let name = require_table_name(&req.table_name)?;
+    let members = WriteMembers {
+        return_consumed_capacity: req.return_consumed_capacity.as_deref(),
+        return_values: req.return_values.as_deref(),
+        return_item_collection_metrics: req.return_item_collection_metrics.as_deref(),
+        return_values_on_condition_check_failure: req
+            .return_values_on_condition_check_failure
+            .as_deref(),
+        condition_expression: req.condition_expression.as_deref(),
+        names: req.expression_attribute_names.as_ref(),
+        values: req.expression_attribute_values.as_ref(),
+        expected: req.expected.is_some(),
+        conditional_operator: req.conditional_operator.is_some(),
+    };
     let mut c = Constraints::default();
     c.name("tableName", name);
     c.not_null("key", &req.key);
-    c.one_of(
-        "returnConsumedCapacity",
-        req.return_consumed_capacity.as_deref(),
-        enums::RETURN_CONSUMED_CAPACITY,
-    );
-    c.one_of(
-        "returnValues",
-        req.return_values.as_deref(),
-        enums::RETURN_VALUES,
-    );
-    c.one_of(
-        "returnItemCollectionMetrics",
-        req.return_item_collection_metrics.as_deref(),
-        enums::RETURN_ITEM_COLLECTION_METRICS,
-    );
-    c.one_of(
-        "returnValuesOnConditionCheckFailure",
-        req.return_values_on_condition_check_failure.as_deref(),
-        enums::RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
-    );
+    members.constraints(&mut c);
     c.finish()?;
-    super::common::refuse_unsupported(&[
-        ("Expected", req.expected.is_some()),
-        ("ConditionalOperator", req.conditional_operator.is_some()),
-    ])?;
-    let condition_text = req.condition_expression.as_deref();
-    check_placeholders_used_with_expressions(
-        req.expression_attribute_names.as_ref(),
-        req.expression_attribute_values.as_ref(),
-        condition_text.is_some(),
-        condition_text.is_some(),
-    )?;
+    members.check_members()?;
     let key = req.key.as_ref().expect("checked not null");
     for v in key.values() {
         check_value(v)?;
     }
-    let return_old = match req.return_values.as_deref() {
-        None | Some("NONE") => false,
-        Some("ALL_OLD") => true,
-        Some(_) => {
-            return Err(Error::validation(
-                "ReturnValues can only be ALL_OLD or NONE",
-            ))
-        }
-    };
-    let condition = parse_write_condition(
-        condition_text,
-        req.expression_attribute_names.as_ref(),
-        req.expression_attribute_values.as_ref(),
-    )?;
+    let return_old = members.return_old()?;
+    let condition = members.condition()?;
 
     let mut state = db.lock();
-    let state = &mut *state;
-    let t = state
-        .tables
-        .get(name)
-        .ok_or_else(Error::resource_not_found)?;
+    let t = state.table(name).ok_or_else(Error::resource_not_found)?;
     let (pk, sk) = key_of_key(t, key, EmptyKeyWording::NotValid)?;
-    if let Some(cond) = &condition {
-        let old = state.get_item(t, &pk, &sk)?.map(|(i, _)| i);
-        check_write_condition(
-            cond,
-            old.as_ref(),
-            return_old_on_failure(&req.return_values_on_condition_check_failure),
-        )?;
-    }
-    let mut delta = Delta::default();
-    // One statement per index plus the table row.
-    let tx = Txn::for_write(&state.conn, 1 + t.indexes.len())?;
-    let out = write_item(&tx, t, &pk, &sk, None, &mut delta)?;
-    tx.commit()?;
-    delta.apply(state.tables.get_mut(name).expect("looked up above"));
-
-    let units = write_units(out.old.as_ref().map_or(0, |o| o.size));
-    let attributes = match (&out.old, return_old) {
-        (Some(old), true) => Some(decode_item(&old.bytes)?),
-        _ => None,
-    };
+    let out = execute(
+        &mut state,
+        name,
+        &pk,
+        &sk,
+        None,
+        &members,
+        condition.as_ref(),
+        return_old,
+    )?;
     Ok(DeleteItemOutput {
-        attributes,
-        consumed_capacity: consumed(
-            req.return_consumed_capacity.as_deref(),
-            name,
-            units,
-            &out.index_writes,
-        ),
+        attributes: out.attributes,
+        consumed_capacity: out.consumed_capacity,
     })
 }

@@ -9,4 +9,5 @@ pub(crate) mod get_item;
 pub(crate) mod key_schema;
 pub(crate) mod list_tables;
 pub(crate) mod put_item;
+pub(crate) mod single_write;
 pub(crate) mod update_table;

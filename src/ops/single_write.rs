@@ -1,0 +1,148 @@
+//! What PutItem and DeleteItem share: their common members, checked in DynamoDB's order, and
+//! the write itself (condition, the one write path, counters, capacity, ReturnValues).
+
+use super::common::{consumed, refuse_unsupported};
+use crate::error::{Error, ErrorCode, Result};
+use crate::expr::ir::Cond;
+use crate::expr::{
+    check_placeholders_used_with_expressions, parse_condition, ExprKind, Names, Placeholders,
+};
+use crate::model::codec::{decode_item, EncodedItem};
+use crate::model::value::Item;
+use crate::storage::write::{write_item, write_units, Delta};
+use crate::storage::{State, Txn};
+use crate::types::ConsumedCapacity;
+use crate::validate::{enums, Constraints};
+
+/// The members PutItem and DeleteItem have in common.
+pub(crate) struct WriteMembers<'a> {
+    pub return_consumed_capacity: Option<&'a str>,
+    pub return_values: Option<&'a str>,
+    pub return_item_collection_metrics: Option<&'a str>,
+    pub return_values_on_condition_check_failure: Option<&'a str>,
+    pub condition_expression: Option<&'a str>,
+    pub names: Option<&'a Names>,
+    pub values: Option<&'a Item>,
+    pub expected: bool,
+    pub conditional_operator: bool,
+}
+
+impl WriteMembers<'_> {
+    /// Enum constraints, after the operation's own table name and item/key checks.
+    pub fn constraints(&self, c: &mut Constraints) {
+        c.one_of(
+            "returnConsumedCapacity",
+            self.return_consumed_capacity,
+            enums::RETURN_CONSUMED_CAPACITY,
+        );
+        c.one_of("returnValues", self.return_values, enums::RETURN_VALUES);
+        c.one_of(
+            "returnItemCollectionMetrics",
+            self.return_item_collection_metrics,
+            enums::RETURN_ITEM_COLLECTION_METRICS,
+        );
+        c.one_of(
+            "returnValuesOnConditionCheckFailure",
+            self.return_values_on_condition_check_failure,
+            enums::RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
+        );
+    }
+
+    /// Members not supported yet, and placeholders given without an expression.
+    pub fn check_members(&self) -> Result<()> {
+        refuse_unsupported(&[
+            ("Expected", self.expected),
+            ("ConditionalOperator", self.conditional_operator),
+        ])?;
+        let cond = self.condition_expression.is_some();
+        check_placeholders_used_with_expressions(self.names, self.values, cond, cond)
+    }
+
+    /// ReturnValues for a single-item put or delete: NONE or ALL_OLD only.
+    pub fn return_old(&self) -> Result<bool> {
+        match self.return_values {
+            None | Some("NONE") => Ok(false),
+            Some("ALL_OLD") => Ok(true),
+            Some(_) => Err(Error::validation(
+                "ReturnValues can only be ALL_OLD or NONE",
+            )),
+        }
+    }
+
+    /// The parsed ConditionExpression: placeholder maps, the expression, unused placeholders.
+    pub fn condition(&self) -> Result<Option<Cond>> {
+        let Some(text) = self.condition_expression else {
+            return Ok(None);
+        };
+        let mut ph = Placeholders::new(self.names, self.values)?;
+        let cond = parse_condition(ExprKind::Condition, text, &mut ph)?;
+        ph.check_unused()?;
+        Ok(Some(cond))
+    }
+
+    fn return_old_on_failure(&self) -> bool {
+        self.return_values_on_condition_check_failure == Some("ALL_OLD")
+    }
+}
+
+/// What a single-item write returns.
+pub(crate) struct WriteResult {
+    pub attributes: Option<Item>,
+    pub consumed_capacity: Option<ConsumedCapacity>,
+}
+
+/// Checks the condition, writes (`new = Some`) or deletes, updates counters, and shapes the
+/// result. The caller has validated the key against the table.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn execute(
+    state: &mut State,
+    table: &str,
+    pk: &[u8],
+    sk: &[u8],
+    new: Option<(&Item, &EncodedItem)>,
+    members: &WriteMembers<'_>,
+    condition: Option<&Cond>,
+    return_old: bool,
+) -> Result<WriteResult> {
+    let t = state
+        .tables
+        .get(table)
+        .ok_or_else(Error::resource_not_found)?;
+    if let Some(cond) = condition {
+        let old = state.get_item(t, pk, sk)?.map(|(item, _)| item);
+        if !crate::expr::eval::eval(cond, old.as_ref().unwrap_or(&Item::new())) {
+            let mut e = Error::new(
+                ErrorCode::ConditionalCheckFailedException,
+                "The conditional request failed",
+            );
+            if let (true, Some(old)) = (members.return_old_on_failure(), old) {
+                e = e.with_field("Item", serde_json::to_value(old).unwrap_or_default());
+            }
+            return Err(e);
+        }
+    }
+    let mut delta = Delta::default();
+    // One statement per index plus the table row.
+    let tx = Txn::for_write(&state.conn, 1 + t.indexes.len())?;
+    let out = write_item(&tx, t, pk, sk, new, &mut delta)?;
+    tx.commit()?;
+    delta.apply(state.tables.get_mut(table).expect("looked up above"));
+
+    let old_size = out.old.as_ref().map_or(0, |o| o.size);
+    let new_size = new.map_or(0, |(_, e)| e.size);
+    // Writes are charged for the larger of the old and new item.
+    let units = write_units(old_size.max(new_size));
+    let attributes = match (&out.old, return_old) {
+        (Some(old), true) => Some(decode_item(&old.bytes)?),
+        _ => None,
+    };
+    Ok(WriteResult {
+        attributes,
+        consumed_capacity: consumed(
+            members.return_consumed_capacity,
+            table,
+            units,
+            &out.index_writes,
+        ),
+    })
+}
