@@ -661,3 +661,37 @@ fn equal_overwrite_with_other_number_spelling_touches_no_index() {
     let cc = put("1.0");
     assert!(cc.get("GlobalSecondaryIndexes").is_none(), "{cc}");
 }
+
+#[test]
+fn get_item_projection() {
+    let db = hash_range_db();
+    db.execute(
+        "PutItem",
+        json!({"TableName": "tbl", "Item": {"pk": {"S": "a"}, "sk": {"N": "1"},
+        "m": {"M": {"x": {"S": "1"}, "y": {"S": "2"}}}, "big": {"S": "x".repeat(5000)}}}),
+    )
+    .unwrap();
+    let got = db
+        .execute(
+            "GetItem",
+            json!({"TableName": "tbl", "Key": {"pk": {"S": "a"}, "sk": {"N": "1"}},
+            "ProjectionExpression": "#m.x, pk", "ExpressionAttributeNames": {"#m": "m"},
+            "ReturnConsumedCapacity": "TOTAL", "ConsistentRead": true}),
+        )
+        .unwrap();
+    assert_eq!(
+        got["Item"],
+        json!({"pk": {"S": "a"}, "m": {"M": {"x": {"S": "1"}}}})
+    );
+    // Capacity is charged on the whole item.
+    assert_eq!(got["ConsumedCapacity"]["CapacityUnits"], json!(2.0));
+    assert_eq!(
+        err(
+            &db,
+            "GetItem",
+            json!({"TableName": "tbl", "Key": {"pk": {"S": "a"}, "sk": {"N": "1"}},
+            "ProjectionExpression": "pk", "ExpressionAttributeNames": {"#m": "m"}})
+        ),
+        validation("Value provided in ExpressionAttributeNames unused in expressions: keys: {#m}")
+    );
+}

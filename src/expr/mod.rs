@@ -7,6 +7,7 @@
 mod condition;
 pub mod eval;
 pub mod ir;
+pub mod projection;
 mod syntax;
 
 use crate::error::{Error, Result};
@@ -170,7 +171,7 @@ impl<'a> Placeholders<'a> {
     }
 }
 
-fn check_text(kind: ExprKind, text: &str) -> Result<()> {
+pub(crate) fn check_text(kind: ExprKind, text: &str) -> Result<()> {
     if text.is_empty() {
         return Err(Error::validation(format!(
             "Invalid {}: The expression can not be empty;",

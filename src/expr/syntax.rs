@@ -7,8 +7,10 @@ use pest::iterators::Pair;
 use pest::Parser;
 
 #[derive(pest_derive::Parser)]
+#[grammar = "../grammar/common.pest"]
 #[grammar = "../grammar/condition.pest"]
-struct ConditionGrammar;
+#[grammar = "../grammar/projection.pest"]
+struct ExpressionGrammar;
 
 /// One element of a path as written.
 #[derive(Clone, Debug, PartialEq)]
@@ -45,7 +47,7 @@ pub(crate) enum RawCond {
 
 /// Parses condition syntax (ConditionExpression, FilterExpression, KeyConditionExpression).
 pub(crate) fn parse_condition(kind: ExprKind, text: &str) -> Result<RawCond, Error> {
-    let mut pairs = ConditionGrammar::parse(Rule::condition, text).map_err(|e| {
+    let mut pairs = ExpressionGrammar::parse(Rule::condition, text).map_err(|e| {
         let pos = match e.location {
             pest::error::InputLocation::Pos(p) => p,
             pest::error::InputLocation::Span((p, _)) => p,
@@ -55,6 +57,23 @@ pub(crate) fn parse_condition(kind: ExprKind, text: &str) -> Result<RawCond, Err
     let top = pairs.next().expect("condition rule");
     let or = top.into_inner().next().expect("or_expr");
     Ok(cond(or))
+}
+
+/// Parses a ProjectionExpression into its paths as written.
+pub(crate) fn parse_projection(kind: ExprKind, text: &str) -> Result<Vec<Vec<RawElem>>, Error> {
+    let mut pairs = ExpressionGrammar::parse(Rule::projection, text).map_err(|e| {
+        let pos = match e.location {
+            pest::error::InputLocation::Pos(p) => p,
+            pest::error::InputLocation::Span((p, _)) => p,
+        };
+        syntax_error(kind, text, pos)
+    })?;
+    let top = pairs.next().expect("projection rule");
+    Ok(top
+        .into_inner()
+        .filter(|p| p.as_rule() == Rule::path)
+        .map(|p| p.into_inner().map(elem).collect())
+        .collect())
 }
 
 fn cond(p: Pair<'_, Rule>) -> RawCond {

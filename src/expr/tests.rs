@@ -154,3 +154,38 @@ fn deep_nesting_within_the_size_limit_does_not_crash() {
         assert_eq!(eval::eval(&c, &item), depth.min(1000) % 2 == 0);
     }
 }
+
+#[test]
+fn projection_cases() {
+    let n = names();
+    let item: Item = serde_json::from_value(json!({
+        "a": {"M": {"b": {"S": "x"}, "c": {"N": "1"}}},
+        "l": {"L": [{"S": "0"}, {"S": "1"}, {"S": "2"}, {"M": {"z": {"S": "deep"}}}]},
+        "x.y": {"S": "dotted"}, "k": {"S": "key"}
+    }))
+    .unwrap();
+    for (expr, want) in [
+        ("k", Ok(json!({"k": {"S": "key"}}))),
+        ("a.b, l[2], l[0]", Ok(json!({"a": {"M": {"b": {"S": "x"}}}, "l": {"L": [{"S": "0"}, {"S": "2"}]}}))),
+        ("#dot, l[3].z, missing1", Ok(json!({"x.y": {"S": "dotted"}, "l": {"L": [{"M": {"z": {"S": "deep"}}}]}}))),
+        ("a.nope", Ok(json!({}))),
+        ("a, a.b", Err("Invalid ProjectionExpression: Two document paths overlap with each other; must remove or rewrite one of these paths; path one: [a], path two: [a, b]")),
+        ("k, k", Err("Invalid ProjectionExpression: Two document paths overlap with each other; must remove or rewrite one of these paths; path one: [k], path two: [k]")),
+        ("a.b, a[1]", Err("Invalid ProjectionExpression: Two document paths conflict with each other; must remove or rewrite one of these paths; path one: [a, b], path two: [a, [1]]")),
+        ("a.b, a.c", Ok(json!({"a": {"M": {"b": {"S": "x"}, "c": {"N": "1"}}}}))),
+        ("a b", Err("Invalid ProjectionExpression: Syntax error; token: \"b\", near: \"a b\"")),
+        ("a,", Err("Invalid ProjectionExpression: Syntax error; token: \"<EOF>\", near: \",\"")),
+        ("!!! INVALID !!!", Err("Invalid ProjectionExpression: Syntax error; token: \"!\", near: \"!!\"")),
+        ("dummy-id", Err("Invalid ProjectionExpression: Syntax error; token: \"-\", near: \"dummy-id\"")),
+        ("Comment", Err("Invalid ProjectionExpression: Attribute name is a reserved keyword; reserved keyword: Comment")),
+        ("#nope", Err("Invalid ProjectionExpression: An expression attribute name used in the document path is not defined; attribute name: #nope")),
+        ("", Err("Invalid ProjectionExpression: The expression can not be empty;")),
+    ] {
+        let mut ph = Placeholders::new(Some(&n), None).unwrap();
+        let got = projection::parse(expr, &mut ph).map(|p| serde_json::to_value(projection::apply(&item, &p)).unwrap());
+        match want {
+            Ok(v) => assert_eq!(got.unwrap(), v, "{expr}"),
+            Err(m) => assert_eq!(got.unwrap_err().message(), m, "{expr}"),
+        }
+    }
+}

@@ -3,6 +3,7 @@
 use super::common::{consumed, key_of_key, read_units, EmptyKeyWording};
 use crate::db::Database;
 use crate::error::{Error, Result};
+use crate::expr::{projection, Placeholders};
 use crate::model::codec::check_value;
 use crate::types::{GetItemInput, GetItemOutput};
 use crate::validate::{enums, require_table_name, Constraints};
@@ -24,15 +25,22 @@ pub(crate) fn run(db: &Database, req: GetItemInput) -> Result<GetItemOutput> {
         req.projection_expression.is_some(),
         false,
     )?;
-    super::common::refuse_unsupported(&[
-        ("ProjectionExpression", req.projection_expression.is_some()),
-        ("AttributesToGet", req.attributes_to_get.is_some()),
-    ])?;
+    super::common::refuse_unsupported(&[("AttributesToGet", req.attributes_to_get.is_some())])?;
     let key = req.key.as_ref().expect("checked not null");
     // Attribute values are validated before the table is looked up.
     for v in key.values() {
         check_value(v)?;
     }
+
+    let projection = match &req.projection_expression {
+        Some(text) => {
+            let mut ph = Placeholders::new(req.expression_attribute_names.as_ref(), None)?;
+            let paths = projection::parse(text, &mut ph)?;
+            ph.check_unused()?;
+            Some(paths)
+        }
+        None => None,
+    };
 
     let state = db.lock();
     let t = state.table(name).ok_or_else(Error::resource_not_found)?;
@@ -42,7 +50,11 @@ pub(crate) fn run(db: &Database, req: GetItemInput) -> Result<GetItemOutput> {
 
     let consistent = req.consistent_read.unwrap_or(false);
     let units = read_units(found.as_ref().map_or(0, |f| f.1), consistent);
-    let item = found.map(|f| f.0);
+    // Capacity is charged on the whole item, projected or not.
+    let item = found.map(|(item, _)| match &projection {
+        Some(paths) => projection::apply(&item, paths),
+        None => item,
+    });
     Ok(GetItemOutput {
         item,
         consumed_capacity: consumed(req.return_consumed_capacity.as_deref(), name, units, &[]),
