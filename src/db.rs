@@ -82,6 +82,8 @@ operations! {
     get_item: "GetItem" => GetItemInput, GetItemOutput;
     /// DeleteItem.
     delete_item: "DeleteItem" => DeleteItemInput, DeleteItemOutput;
+    /// UpdateItem.
+    update_item: "UpdateItem" => UpdateItemInput, UpdateItemOutput;
 }
 
 impl Database {

@@ -192,9 +192,18 @@ fn garbage_in_gets_4xx_and_the_server_keeps_serving() {
     );
     assert_eq!(r.status, 400);
 
-    // A number with 1000 digits.
+    // Numbers with 1000 digits: too precise within range, overflow beyond it (range first).
     let body = format!(
         r#"{{"TableName": "raw", "Item": {{"id": {{"S": "a"}}, "n": {{"N": "{}"}}}}}}"#,
+        "9".repeat(1000)
+    );
+    let r = dynamo(ep, "PutItem", body.as_bytes());
+    assert_eq!(
+        r.json()["message"],
+        "Number overflow. Attempting to store a number with magnitude larger than supported range"
+    );
+    let body = format!(
+        r#"{{"TableName": "raw", "Item": {{"id": {{"S": "a"}}, "n": {{"N": "0.{}"}}}}}}"#,
         "9".repeat(1000)
     );
     let r = dynamo(ep, "PutItem", body.as_bytes());

@@ -313,3 +313,40 @@ async fn conditional_writes() {
         other => panic!("unexpected {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn update_item_counter() {
+    use aws_sdk_dynamodb::types::ReturnValue;
+    let server = Server::start();
+    let client = sdk_client(&server.endpoint);
+    create_table(&client, "upd").await;
+    for expected in ["1", "2", "3"] {
+        let out = client
+            .update_item()
+            .table_name("upd")
+            .key("pk", AttributeValue::S("a".into()))
+            .key("sk", AttributeValue::N("1".into()))
+            .update_expression("ADD #c :one SET g = if_not_exists(g, :g)")
+            .expression_attribute_names("#c", "count")
+            .expression_attribute_values(":one", AttributeValue::N("1".into()))
+            .expression_attribute_values(":g", AttributeValue::S("G".into()))
+            .return_values(ReturnValue::UpdatedNew)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            out.attributes().unwrap()["count"],
+            AttributeValue::N(expected.into())
+        );
+    }
+    let desc = client
+        .describe_table()
+        .table_name("upd")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        desc.table().unwrap().global_secondary_indexes()[0].item_count(),
+        Some(1)
+    );
+}

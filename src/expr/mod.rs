@@ -9,6 +9,7 @@ pub mod eval;
 pub mod ir;
 pub mod projection;
 mod syntax;
+pub mod update;
 
 use crate::error::{Error, Result};
 use crate::model::codec::check_value;

@@ -10,6 +10,7 @@ use pest::Parser;
 #[grammar = "../grammar/common.pest"]
 #[grammar = "../grammar/condition.pest"]
 #[grammar = "../grammar/projection.pest"]
+#[grammar = "../grammar/update.pest"]
 struct ExpressionGrammar;
 
 /// One element of a path as written.
@@ -57,6 +58,111 @@ pub(crate) fn parse_condition(kind: ExprKind, text: &str) -> Result<RawCond, Err
     let top = pairs.next().expect("condition rule");
     let or = top.into_inner().next().expect("or_expr");
     Ok(cond(or))
+}
+
+/// A SET value as written: an operand, or two joined by `+` or `-`.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum RawSetValue {
+    One(RawOperand),
+    Arith(char, RawOperand, RawOperand),
+}
+
+/// One UpdateExpression clause as written.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum RawClause {
+    Set(Vec<(Vec<RawElem>, RawSetValue)>),
+    Remove(Vec<Vec<RawElem>>),
+    Add(Vec<(Vec<RawElem>, String)>),
+    Delete(Vec<(Vec<RawElem>, String)>),
+}
+
+fn parse_error(kind: ExprKind, text: &str, e: pest::error::Error<Rule>) -> Error {
+    let pos = match e.location {
+        pest::error::InputLocation::Pos(p) => p,
+        pest::error::InputLocation::Span((p, _)) => p,
+    };
+    syntax_error(kind, text, pos)
+}
+
+/// Parses an UpdateExpression into its clauses as written.
+pub(crate) fn parse_update(kind: ExprKind, text: &str) -> Result<Vec<RawClause>, Error> {
+    let mut pairs =
+        ExpressionGrammar::parse(Rule::update, text).map_err(|e| parse_error(kind, text, e))?;
+    let top = pairs.next().expect("update rule");
+    let path_of = |p: Pair<'_, Rule>| -> Vec<RawElem> { p.into_inner().map(elem).collect() };
+    let path_value = |p: Pair<'_, Rule>| {
+        let mut it = p.into_inner();
+        let path = path_of(it.next().expect("path"));
+        (path, it.next().expect("value").as_str().to_string())
+    };
+    let mut out = Vec::new();
+    for clause in top.into_inner() {
+        let rule = clause.as_rule();
+        let items = clause.into_inner().skip(1);
+        out.push(match rule {
+            Rule::set_clause => RawClause::Set(
+                items
+                    .filter(|p| p.as_rule() == Rule::set_action)
+                    .map(|a| {
+                        let mut it = a.into_inner();
+                        let path = path_of(it.next().expect("path"));
+                        let value = set_value(
+                            it.find(|x| x.as_rule() == Rule::plain_value)
+                                .expect("value"),
+                        );
+                        (path, value)
+                    })
+                    .collect(),
+            ),
+            Rule::remove_clause => RawClause::Remove(
+                items
+                    .filter(|p| p.as_rule() == Rule::path)
+                    .map(path_of)
+                    .collect(),
+            ),
+            Rule::add_clause => RawClause::Add(
+                items
+                    .filter(|p| p.as_rule() == Rule::path_value)
+                    .map(path_value)
+                    .collect(),
+            ),
+            Rule::delete_clause => RawClause::Delete(
+                items
+                    .filter(|p| p.as_rule() == Rule::path_value)
+                    .map(path_value)
+                    .collect(),
+            ),
+            _ => continue,
+        });
+    }
+    Ok(out)
+}
+
+fn set_value(p: Pair<'_, Rule>) -> RawSetValue {
+    let mut it = p.into_inner();
+    let a = update_operand(it.next().expect("operand"));
+    match it.next() {
+        Some(op) => {
+            let b = update_operand(it.next().expect("second operand"));
+            RawSetValue::Arith(op.as_str().chars().next().unwrap_or('+'), a, b)
+        }
+        None => RawSetValue::One(a),
+    }
+}
+
+fn update_operand(p: Pair<'_, Rule>) -> RawOperand {
+    match p.as_rule() {
+        Rule::update_call => {
+            let mut it = p.into_inner();
+            let name = it.next().expect("function name").as_str().to_string();
+            let args = it
+                .filter(|x| !matches!(x.as_rule(), Rule::lparen | Rule::rparen | Rule::comma))
+                .map(update_operand)
+                .collect();
+            RawOperand::Call(name, args)
+        }
+        _ => operand(p),
+    }
 }
 
 /// Parses a ProjectionExpression into its paths as written.

@@ -135,10 +135,8 @@ impl Number {
         if sig == 0 {
             return Ok(Number::ZERO);
         }
-        if too_precise {
-            return Err(Error::validation(TOO_PRECISE));
-        }
-        // Trailing zeros of the digit string fold into the exponent.
+        // Trailing zeros of the digit string fold into the exponent. Range is checked before
+        // precision, as dynalite's recordings of DynamoDB order them.
         let exp = exp - frac_len + pending_zeros;
         let adjusted = exp + sig as i64 - 1;
         if adjusted > i64::from(MAX_ADJUSTED_EXP) {
@@ -146,6 +144,9 @@ impl Number {
         }
         if adjusted < i64::from(MIN_ADJUSTED_EXP) {
             return Err(Error::validation(UNDERFLOW));
+        }
+        if too_precise {
+            return Err(Error::validation(TOO_PRECISE));
         }
         Ok(Number {
             mantissa: if negative { -mantissa } else { mantissa },
@@ -169,9 +170,6 @@ impl Number {
             exponent: 0,
         };
         let len = n.digit_count() as i64;
-        if len > MAX_DIGITS as i64 {
-            return Err(Error::validation(TOO_PRECISE));
-        }
         let adjusted = e + len - 1;
         if adjusted > i64::from(MAX_ADJUSTED_EXP) {
             return Err(Error::validation(OVERFLOW));
@@ -179,9 +177,50 @@ impl Number {
         if adjusted < i64::from(MIN_ADJUSTED_EXP) {
             return Err(Error::validation(UNDERFLOW));
         }
+        if len > MAX_DIGITS as i64 {
+            return Err(Error::validation(TOO_PRECISE));
+        }
         Ok(Number {
             mantissa: m,
             exponent: e as i32,
+        })
+    }
+
+    /// Exact sum, with DynamoDB's precision and range rules applied to the result.
+    pub fn checked_add(&self, other: &Number) -> Result<Number> {
+        if self.is_zero() {
+            return Ok(*other);
+        }
+        if other.is_zero() {
+            return Ok(*self);
+        }
+        let exp = self.exponent.min(other.exponent);
+        // Aligning to the lower exponent; if that overflows i128 the exact sum spans more than
+        // 38 significant digits, which DynamoDB refuses anyway.
+        let scale = |n: &Number| -> Option<i128> {
+            let shift = u32::try_from(n.exponent - exp).ok()?;
+            10i128.checked_pow(shift)?.checked_mul(n.mantissa)
+        };
+        let sum = scale(self)
+            .zip(scale(other))
+            .and_then(|(a, b)| a.checked_add(b))
+            .ok_or_else(|| {
+                // Too wide for i128: the sum has over 38 digits, unless it also leaves the range.
+                let top = self.adjusted_exponent().max(other.adjusted_exponent());
+                if top >= MAX_ADJUSTED_EXP {
+                    Error::validation(OVERFLOW)
+                } else {
+                    Error::validation(TOO_PRECISE)
+                }
+            })?;
+        Number::from_parts(sum, exp)
+    }
+
+    /// Exact difference, as [`Number::checked_add`].
+    pub fn checked_sub(&self, other: &Number) -> Result<Number> {
+        self.checked_add(&Number {
+            mantissa: -other.mantissa,
+            exponent: other.exponent,
         })
     }
 
@@ -512,6 +551,32 @@ mod tests {
         for x in &nums {
             assert_eq!(Number::decode_ordered(&x.to_ordered_bytes()), Some(*x));
         }
+    }
+
+    #[test]
+    fn exact_arithmetic() {
+        let add = |a: &str, b: &str| n(a).checked_add(&n(b)).map(|x| x.to_string());
+        assert_eq!(add("0.1", "0.2").unwrap(), "0.3");
+        assert_eq!(add("1E10", "-1").unwrap(), "9999999999");
+        assert_eq!(add("-5", "5").unwrap(), "0");
+        assert_eq!(
+            add("99999999999999999999999999999999999999", "1").unwrap(),
+            "100000000000000000000000000000000000000"
+        );
+        assert_eq!(n("5").checked_sub(&n("7.5")).unwrap().to_string(), "-2.5");
+        assert_eq!(add("1E100", "1E-100").unwrap_err().message(), TOO_PRECISE);
+        assert_eq!(
+            add("9.9999999999999999999999999999999999999E+125", "9E+125")
+                .unwrap_err()
+                .message(),
+            OVERFLOW
+        );
+        assert_eq!(
+            add("12345678901234567890123456789012345678", "0.1")
+                .unwrap_err()
+                .message(),
+            TOO_PRECISE
+        );
     }
 
     #[test]

@@ -10,4 +10,5 @@ pub(crate) mod key_schema;
 pub(crate) mod list_tables;
 pub(crate) mod put_item;
 pub(crate) mod single_write;
+pub(crate) mod update_item;
 pub(crate) mod update_table;

@@ -85,6 +85,26 @@ impl WriteMembers<'_> {
     }
 }
 
+/// Fails with ConditionalCheckFailedException (carrying the item when asked) unless the
+/// condition holds on the current item.
+pub(crate) fn check_condition(
+    cond: &Cond,
+    old: Option<Item>,
+    members: &WriteMembers<'_>,
+) -> Result<()> {
+    if crate::expr::eval::eval(cond, old.as_ref().unwrap_or(&Item::new())) {
+        return Ok(());
+    }
+    let mut e = Error::new(
+        ErrorCode::ConditionalCheckFailedException,
+        "The conditional request failed",
+    );
+    if let (true, Some(old)) = (members.return_old_on_failure(), old) {
+        e = e.with_field("Item", serde_json::to_value(old).unwrap_or_default());
+    }
+    Err(e)
+}
+
 /// What a single-item write returns.
 pub(crate) struct WriteResult {
     pub attributes: Option<Item>,
@@ -110,16 +130,7 @@ pub(crate) fn execute(
         .ok_or_else(Error::resource_not_found)?;
     if let Some(cond) = condition {
         let old = state.get_item(t, pk, sk)?.map(|(item, _)| item);
-        if !crate::expr::eval::eval(cond, old.as_ref().unwrap_or(&Item::new())) {
-            let mut e = Error::new(
-                ErrorCode::ConditionalCheckFailedException,
-                "The conditional request failed",
-            );
-            if let (true, Some(old)) = (members.return_old_on_failure(), old) {
-                e = e.with_field("Item", serde_json::to_value(old).unwrap_or_default());
-            }
-            return Err(e);
-        }
+        check_condition(cond, old, members)?;
     }
     let mut delta = Delta::default();
     // One statement per index plus the table row.

@@ -143,3 +143,60 @@ pub struct DeleteItemOutput {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub consumed_capacity: Option<ConsumedCapacity>,
 }
+
+/// UpdateItem request.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct UpdateItemInput {
+    /// Table name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table_name: Option<String>,
+    /// The primary key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<Item>,
+    /// SET / REMOVE / ADD / DELETE clauses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub update_expression: Option<String>,
+    /// Condition the existing item must meet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub condition_expression: Option<String>,
+    /// `#name` placeholders.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expression_attribute_names: Option<Names>,
+    /// `:value` placeholders.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expression_attribute_values: Option<Item>,
+    /// NONE, ALL_OLD, UPDATED_OLD, ALL_NEW or UPDATED_NEW.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_values: Option<String>,
+    /// NONE, TOTAL or INDEXES.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_consumed_capacity: Option<String>,
+    /// NONE or SIZE.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_item_collection_metrics: Option<String>,
+    /// ALL_OLD returns the existing item when the condition fails.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_values_on_condition_check_failure: Option<String>,
+    /// Legacy updates (refused until supported, never ignored).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attribute_updates: Option<serde_json::Value>,
+    /// Legacy conditions (refused until supported, never ignored).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected: Option<serde_json::Value>,
+    /// Legacy AND/OR for `Expected`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conditional_operator: Option<String>,
+}
+
+/// UpdateItem response.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UpdateItemOutput {
+    /// The attributes ReturnValues asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<Item>,
+    /// Consumed capacity, when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consumed_capacity: Option<ConsumedCapacity>,
+}
