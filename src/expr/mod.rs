@@ -203,7 +203,7 @@ pub fn parse_condition(kind: ExprKind, text: &str, ph: &mut Placeholders<'_>) ->
 /// and 4 KB allows about 2000 levels; deeper text gets a syntax error at the first `(` past it.
 const MAX_PAREN_DEPTH: usize = 256;
 
-fn check_paren_depth(kind: ExprKind, text: &str) -> Result<()> {
+pub(crate) fn check_paren_depth(kind: ExprKind, text: &str) -> Result<()> {
     let mut depth = 0usize;
     for (i, b) in text.bytes().enumerate() {
         match b {
@@ -244,7 +244,10 @@ fn nesting_estimate(text: &str) -> usize {
     max + nots
 }
 
-fn with_stack_for<T: Send>(text: &str, f: impl FnOnce() -> Result<T> + Send) -> Result<T> {
+pub(crate) fn with_stack_for<T: Send>(
+    text: &str,
+    f: impl FnOnce() -> Result<T> + Send,
+) -> Result<T> {
     if nesting_estimate(text) <= DEEP_NESTING {
         return f();
     }

@@ -189,3 +189,22 @@ fn projection_cases() {
         }
     }
 }
+
+#[test]
+fn deeply_nested_update_functions_do_not_crash() {
+    let v: Item = serde_json::from_value(json!({":l": {"L": []}})).unwrap();
+    let depth = 230;
+    let expr = format!(
+        "SET a = {}a{}",
+        "list_append(".repeat(depth),
+        ", :l)".repeat(depth)
+    );
+    let mut ph = Placeholders::new(None, Some(&v)).unwrap();
+    let u = update::parse(&expr, &mut ph).unwrap();
+    let item: Item = serde_json::from_value(json!({"a": {"L": [{"S": "x"}]}})).unwrap();
+    let out = update::apply(&u, &item).unwrap();
+    assert_eq!(
+        out["a"],
+        AttributeValue::L(vec![AttributeValue::S("x".into())])
+    );
+}

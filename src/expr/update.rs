@@ -96,6 +96,13 @@ fn visit_operand<'r>(o: &'r RawOperand, f: &mut impl FnMut(&'r RawOperand)) {
 pub fn parse(text: &str, ph: &mut Placeholders<'_>) -> Result<Update> {
     let kind = ExprKind::Update;
     super::check_text(kind, text)?;
+    super::check_paren_depth(kind, text)?;
+    // Nested function calls recurse in the parser: deep ones get a large stack.
+    super::with_stack_for(text, || build(text, ph))
+}
+
+fn build(text: &str, ph: &mut Placeholders<'_>) -> Result<Update> {
+    let kind = ExprKind::Update;
     let clauses = parse_update(kind, text)?;
 
     // Every path and operand in text order.
