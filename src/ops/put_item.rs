@@ -1,7 +1,7 @@
 //! PutItem.
 
 use super::common::{check_index_keys, check_item_size, key_of_item};
-use super::single_write::{execute, WriteMembers};
+use super::single_write::{execute, write_members};
 use crate::db::Database;
 use crate::error::{Error, Result};
 use crate::model::codec::encode_item;
@@ -10,19 +10,7 @@ use crate::validate::{require_table_name, Constraints};
 
 pub(crate) fn run(db: &Database, req: PutItemInput) -> Result<PutItemOutput> {
     let name = require_table_name(&req.table_name)?;
-    let members = WriteMembers {
-        return_consumed_capacity: req.return_consumed_capacity.as_deref(),
-        return_values: req.return_values.as_deref(),
-        return_item_collection_metrics: req.return_item_collection_metrics.as_deref(),
-        return_values_on_condition_check_failure: req
-            .return_values_on_condition_check_failure
-            .as_deref(),
-        condition_expression: req.condition_expression.as_deref(),
-        names: req.expression_attribute_names.as_ref(),
-        values: req.expression_attribute_values.as_ref(),
-        expected: req.expected.is_some(),
-        conditional_operator: req.conditional_operator.is_some(),
-    };
+    let members = write_members!(req);
     let mut c = Constraints::default();
     c.name("tableName", name);
     c.not_null("item", &req.item);

@@ -14,7 +14,27 @@ use crate::storage::{State, Txn};
 use crate::types::ConsumedCapacity;
 use crate::validate::{enums, Constraints};
 
-/// The members PutItem and DeleteItem have in common.
+/// Builds [`WriteMembers`] from a PutItem, DeleteItem or UpdateItem request (same member names).
+macro_rules! write_members {
+    ($req:expr) => {
+        $crate::ops::single_write::WriteMembers {
+            return_consumed_capacity: $req.return_consumed_capacity.as_deref(),
+            return_values: $req.return_values.as_deref(),
+            return_item_collection_metrics: $req.return_item_collection_metrics.as_deref(),
+            return_values_on_condition_check_failure: $req
+                .return_values_on_condition_check_failure
+                .as_deref(),
+            condition_expression: $req.condition_expression.as_deref(),
+            names: $req.expression_attribute_names.as_ref(),
+            values: $req.expression_attribute_values.as_ref(),
+            expected: $req.expected.is_some(),
+            conditional_operator: $req.conditional_operator.is_some(),
+        }
+    };
+}
+pub(crate) use write_members;
+
+/// The members PutItem, DeleteItem and UpdateItem have in common.
 pub(crate) struct WriteMembers<'a> {
     pub return_consumed_capacity: Option<&'a str>,
     pub return_values: Option<&'a str>,
