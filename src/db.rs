@@ -84,6 +84,8 @@ operations! {
     delete_item: "DeleteItem" => DeleteItemInput, DeleteItemOutput;
     /// UpdateItem.
     update_item: "UpdateItem" => UpdateItemInput, UpdateItemOutput;
+    /// Query.
+    query: "Query" => QueryInput, QueryOutput;
 }
 
 impl Database {

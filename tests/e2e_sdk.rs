@@ -350,3 +350,49 @@ async fn update_item_counter() {
         Some(1)
     );
 }
+
+#[tokio::test]
+async fn query_pages_through_a_partition() {
+    let server = Server::start();
+    let client = sdk_client(&server.endpoint);
+    create_table(&client, "qry").await;
+    for i in 0..7 {
+        client
+            .put_item()
+            .table_name("qry")
+            .item("pk", AttributeValue::S("p".into()))
+            .item("sk", AttributeValue::N(i.to_string()))
+            .item("g", AttributeValue::S(format!("g{}", i % 2)))
+            .send()
+            .await
+            .unwrap();
+    }
+    let pages = client
+        .query()
+        .table_name("qry")
+        .key_condition_expression("pk = :p AND sk >= :lo")
+        .expression_attribute_values(":p", AttributeValue::S("p".into()))
+        .expression_attribute_values(":lo", AttributeValue::N("2".into()))
+        .limit(2)
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+        .unwrap();
+    let sks: Vec<&str> = pages
+        .iter()
+        .map(|i| i["sk"].as_n().unwrap().as_str())
+        .collect();
+    assert_eq!(sks, ["2", "3", "4", "5", "6"]);
+    let by_g = client
+        .query()
+        .table_name("qry")
+        .index_name("by-g")
+        .key_condition_expression("g = :g")
+        .expression_attribute_values(":g", AttributeValue::S("g1".into()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(by_g.count(), 3);
+}

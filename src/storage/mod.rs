@@ -239,6 +239,73 @@ impl State {
         Ok(())
     }
 
+    /// Visits the items of one partition in key order (of the table or of one of its indexes),
+    /// within the sort-key bounds and after `start_after` (the encoded sort key, or for an
+    /// index the encoded index sort key, table pk and table sk). `visit` gets the stored item
+    /// and its size, and returns false to stop.
+    pub fn scan_partition(
+        &self,
+        t: &TableMeta,
+        index: Option<&IndexMeta>,
+        range: &crate::expr::key_condition::KeyRange,
+        start_after: Option<&[Vec<u8>]>,
+        forward: bool,
+        mut visit: impl FnMut(&[u8], usize) -> Result<bool>,
+    ) -> Result<()> {
+        use std::ops::Bound;
+        let dir = if forward { "ASC" } else { "DESC" };
+        let (mut sql, skcol) = match index {
+            None => (
+                format!("SELECT item, size FROM {} WHERE pk = ?1", t.sql.name),
+                "sk",
+            ),
+            Some(ix) => (
+                format!(
+                    "SELECT t.item, t.size FROM {} AS x JOIN {} AS t ON t.pk = x.pk AND t.sk = x.sk WHERE x.ipk = ?1",
+                    ix.sql.name, t.sql.name
+                ),
+                "x.isk",
+            ),
+        };
+        let mut params: Vec<&[u8]> = vec![&range.hash];
+        for (bound, incl, excl) in [(&range.lower, ">=", ">"), (&range.upper, "<=", "<")] {
+            let (op, v) = match bound {
+                Bound::Included(v) => (incl, v),
+                Bound::Excluded(v) => (excl, v),
+                Bound::Unbounded => continue,
+            };
+            params.push(v);
+            sql.push_str(&format!(" AND {skcol} {op} ?{}", params.len()));
+        }
+        let after = if forward { ">" } else { "<" };
+        if let Some(start) = start_after {
+            let first = params.len() + 1;
+            params.extend(start.iter().map(Vec::as_slice));
+            match index {
+                None => sql.push_str(&format!(" AND sk {after} ?{first}")),
+                Some(_) => sql.push_str(&format!(
+                    " AND (x.isk, x.pk, x.sk) {after} (?{first}, ?{}, ?{})",
+                    first + 1,
+                    first + 2
+                )),
+            }
+        }
+        match index {
+            None => sql.push_str(&format!(" ORDER BY sk {dir}")),
+            Some(_) => sql.push_str(&format!(" ORDER BY x.isk {dir}, x.pk {dir}, x.sk {dir}")),
+        }
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
+        while let Some(row) = rows.next()? {
+            let bytes = row.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?;
+            let size = row.get::<_, i64>(1)? as usize;
+            if !visit(bytes, size)? {
+                break;
+            }
+        }
+        Ok(())
+    }
+
     /// Reads and decodes one item by encoded key, straight from SQLite's buffer.
     pub fn get_item(&self, t: &TableMeta, pk: &[u8], sk: &[u8]) -> Result<Option<(Item, usize)>> {
         let mut stmt = self.conn.prepare_cached(&t.sql.select)?;

@@ -200,3 +200,79 @@ pub struct UpdateItemOutput {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub consumed_capacity: Option<ConsumedCapacity>,
 }
+
+/// Query request.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct QueryInput {
+    /// Table name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table_name: Option<String>,
+    /// A secondary index to query instead of the table.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index_name: Option<String>,
+    /// ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES, SPECIFIC_ATTRIBUTES or COUNT.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub select: Option<String>,
+    /// Most items to evaluate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i32>,
+    /// Strongly consistent read (not on GSIs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consistent_read: Option<bool>,
+    /// false for descending sort-key order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scan_index_forward: Option<bool>,
+    /// Where to continue from (a previous LastEvaluatedKey).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exclusive_start_key: Option<Item>,
+    /// NONE, TOTAL or INDEXES.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_consumed_capacity: Option<String>,
+    /// The key condition.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_condition_expression: Option<String>,
+    /// Attributes to return.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub projection_expression: Option<String>,
+    /// `#name` placeholders.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expression_attribute_names: Option<Names>,
+    /// `:value` placeholders.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expression_attribute_values: Option<Item>,
+    /// Filter on evaluated items (refused until supported, never ignored).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter_expression: Option<String>,
+    /// Legacy key conditions (refused until supported).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_conditions: Option<serde_json::Value>,
+    /// Legacy filter (refused until supported).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query_filter: Option<serde_json::Value>,
+    /// Legacy AND/OR (refused until supported).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conditional_operator: Option<String>,
+    /// Legacy projection (refused until supported).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attributes_to_get: Option<Vec<String>>,
+}
+
+/// Query response.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct QueryOutput {
+    /// The items (absent for Select COUNT).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<Item>>,
+    /// Items returned.
+    pub count: i64,
+    /// Items evaluated.
+    pub scanned_count: i64,
+    /// Where the next page starts, when evaluation stopped early.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_evaluated_key: Option<Item>,
+    /// Consumed capacity, when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consumed_capacity: Option<ConsumedCapacity>,
+}

@@ -1,0 +1,203 @@
+//! Query: the key condition becomes a range read on the table's or index's clustered key,
+//! executed by SQLite; Limit and the 1 MB page count evaluated items.
+
+use super::common::{consumed, refuse_unsupported};
+use crate::db::Database;
+use crate::error::{Error, Result};
+use crate::expr::key_condition::{key_range, KeyShape};
+use crate::expr::{
+    check_placeholders_used_with_expressions, parse_condition, projection, ExprKind, Placeholders,
+};
+use crate::model::codec::decode_item;
+use crate::model::key::{encode_key_value, ScalarType};
+use crate::model::value::Item;
+use crate::storage::schema::{IndexMeta, KeyDef, ProjectionKind, TableMeta};
+use crate::types::{QueryInput, QueryOutput};
+use crate::validate::{enums, require_table_name, Constraints};
+
+/// DynamoDB stops a page after reading this many bytes.
+const PAGE_BYTES: usize = 1024 * 1024;
+const SELECT: &[&str] = &[
+    "SPECIFIC_ATTRIBUTES",
+    "COUNT",
+    "ALL_ATTRIBUTES",
+    "ALL_PROJECTED_ATTRIBUTES",
+];
+
+pub(crate) fn run(db: &Database, req: QueryInput) -> Result<QueryOutput> {
+    let name = require_table_name(&req.table_name)?;
+    let mut c = Constraints::default();
+    c.name("tableName", name);
+    if let Some(ix) = &req.index_name {
+        c.name("indexName", ix);
+    }
+    c.one_of("select", req.select.as_deref(), SELECT);
+    if let Some(limit) = req.limit {
+        c.range("limit", i64::from(limit), 1, None);
+    }
+    c.one_of(
+        "returnConsumedCapacity",
+        req.return_consumed_capacity.as_deref(),
+        enums::RETURN_CONSUMED_CAPACITY,
+    );
+    c.finish()?;
+    refuse_unsupported(&[
+        ("KeyConditions", req.key_conditions.is_some()),
+        ("QueryFilter", req.query_filter.is_some()),
+        ("ConditionalOperator", req.conditional_operator.is_some()),
+        ("AttributesToGet", req.attributes_to_get.is_some()),
+        ("FilterExpression", req.filter_expression.is_some()),
+    ])?;
+    let Some(key_text) = req.key_condition_expression.as_deref() else {
+        return Err(Error::validation(
+            "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.",
+        ));
+    };
+    check_placeholders_used_with_expressions(
+        req.expression_attribute_names.as_ref(),
+        req.expression_attribute_values.as_ref(),
+        true,
+        true,
+    )?;
+    let mut ph = Placeholders::new(
+        req.expression_attribute_names.as_ref(),
+        req.expression_attribute_values.as_ref(),
+    )?;
+    let key_cond = parse_condition(ExprKind::KeyCondition, key_text, &mut ph)?;
+    let paths = match &req.projection_expression {
+        Some(text) => Some(projection::parse(text, &mut ph)?),
+        None => None,
+    };
+    ph.check_unused()?;
+
+    let state = db.lock();
+    let t = state.table(name).ok_or_else(Error::resource_not_found)?;
+    let index = match &req.index_name {
+        Some(ix) => Some(t.indexes.iter().find(|i| &i.name == ix).ok_or_else(|| {
+            Error::validation(format!("The table does not have the specified index: {ix}"))
+        })?),
+        None => None,
+    };
+    let consistent = req.consistent_read.unwrap_or(false);
+    if let Some(ix) = index {
+        if ix.global && consistent {
+            return Err(Error::validation(
+                "Consistent reads are not supported on global secondary indexes",
+            ));
+        }
+        if req.select.as_deref() == Some("ALL_ATTRIBUTES")
+            && ix.global
+            && ix.projection != ProjectionKind::All
+        {
+            return Err(Error::invalid_param(format!(
+                "Select type ALL_ATTRIBUTES is not supported for global secondary index {} because its projection type is not ALL",
+                ix.name
+            )));
+        }
+    }
+    let key = index.map_or(&t.key, |ix| &ix.key);
+    let shape = KeyShape {
+        hash: (key.hash.name.as_str(), key.hash.ty),
+        range: key.range.as_ref().map(|r| (r.name.as_str(), r.ty)),
+    };
+    let range = key_range(&key_cond, &shape)?;
+    let start_after = match &req.exclusive_start_key {
+        Some(esk) => Some(start_key(t, index, esk)?),
+        None => None,
+    };
+
+    let limit = req.limit.map_or(usize::MAX, |l| l as usize);
+    let count_only = req.select.as_deref() == Some("COUNT");
+    let mut items = Vec::new();
+    let (mut scanned, mut bytes, mut last) = (0usize, 0usize, None);
+    state.scan_partition(
+        t,
+        index,
+        &range,
+        start_after.as_deref(),
+        req.scan_index_forward.unwrap_or(true),
+        |raw, size| {
+            let item = decode_item(raw)?;
+            scanned += 1;
+            bytes += size;
+            let stop = scanned >= limit || bytes >= PAGE_BYTES;
+            if stop {
+                last = Some(evaluated_key(t, index, &item));
+            }
+            if !count_only {
+                let item = match index {
+                    // A KEYS_ONLY or INCLUDE index holds only its projected attributes.
+                    Some(ix)
+                        if ix.projection != ProjectionKind::All
+                            && req.select.as_deref() != Some("ALL_ATTRIBUTES") =>
+                    {
+                        item.into_iter()
+                            .filter(|(n, _)| ix.projects(&t.key, n))
+                            .collect()
+                    }
+                    _ => item,
+                };
+                items.push(match &paths {
+                    Some(p) => projection::apply(&item, p),
+                    None => item,
+                });
+            }
+            Ok(!stop)
+        },
+    )?;
+    let units = bytes.div_ceil(4096).max(1) as f64 * if consistent { 1.0 } else { 0.5 };
+    let count = if count_only { scanned } else { items.len() };
+    Ok(QueryOutput {
+        items: (!count_only).then_some(items),
+        count: count as i64,
+        scanned_count: scanned as i64,
+        last_evaluated_key: last,
+        consumed_capacity: consumed(req.return_consumed_capacity.as_deref(), name, units, &[]),
+    })
+}
+
+/// The key attributes that identify an evaluated item on the table or index.
+fn evaluated_key(t: &TableMeta, index: Option<&IndexMeta>, item: &Item) -> Item {
+    let keys = t
+        .key
+        .attrs()
+        .chain(index.into_iter().flat_map(|ix| ix.key.attrs()));
+    keys.filter_map(|a| item.get(&a.name).map(|v| (a.name.clone(), v.clone())))
+        .collect()
+}
+
+/// Encodes an ExclusiveStartKey into the position to continue after.
+fn start_key(t: &TableMeta, index: Option<&IndexMeta>, esk: &Item) -> Result<Vec<Vec<u8>>> {
+    let invalid = || {
+        Error::validation("The provided starting key is invalid: The provided key element does not match the schema")
+    };
+    let enc = |def: &KeyDef, hash: bool| -> Result<Vec<u8>> {
+        let attr = if hash {
+            Some(&def.hash)
+        } else {
+            def.range.as_ref()
+        };
+        match attr {
+            None => Ok(Vec::new()),
+            Some(a) => {
+                let v = esk.get(&a.name).ok_or_else(invalid)?;
+                if ScalarType::of(v) != Some(a.ty) {
+                    return Err(invalid());
+                }
+                encode_key_value(v).map_err(|_| invalid())
+            }
+        }
+    };
+    let expected = t.key.attrs().count()
+        + index.map_or(0, |ix| {
+            ix.key.attrs().filter(|a| !t.key.has(&a.name)).count()
+        });
+    if esk.len() != expected {
+        return Err(invalid());
+    }
+    let (pk, sk) = (enc(&t.key, true)?, enc(&t.key, false)?);
+    Ok(match index {
+        None => vec![sk],
+        Some(ix) => vec![enc(&ix.key, false)?, pk, sk],
+    })
+}
