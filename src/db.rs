@@ -86,6 +86,8 @@ operations! {
     update_item: "UpdateItem" => UpdateItemInput, UpdateItemOutput;
     /// Query.
     query: "Query" => QueryInput, QueryOutput;
+    /// Scan.
+    scan: "Scan" => ScanInput, ScanOutput;
 }
 
 impl Database {

@@ -22,6 +22,8 @@ pub mod expr;
 pub mod model;
 mod ops;
 pub mod server;
+#[path = "../sqlfuncs/mod.rs"]
+pub mod sqlfuncs;
 mod storage;
 pub mod types;
 mod validate;

@@ -10,6 +10,7 @@ pub(crate) mod key_schema;
 pub(crate) mod list_tables;
 pub(crate) mod put_item;
 pub(crate) mod query;
+pub(crate) mod scan;
 pub(crate) mod single_write;
 pub(crate) mod update_item;
 pub(crate) mod update_table;

@@ -72,29 +72,13 @@ pub(crate) fn run(db: &Database, req: QueryInput) -> Result<QueryOutput> {
 
     let state = db.lock();
     let t = state.table(name).ok_or_else(Error::resource_not_found)?;
-    let index = match &req.index_name {
-        Some(ix) => Some(t.indexes.iter().find(|i| &i.name == ix).ok_or_else(|| {
-            Error::validation(format!("The table does not have the specified index: {ix}"))
-        })?),
-        None => None,
-    };
     let consistent = req.consistent_read.unwrap_or(false);
-    if let Some(ix) = index {
-        if ix.global && consistent {
-            return Err(Error::validation(
-                "Consistent reads are not supported on global secondary indexes",
-            ));
-        }
-        if req.select.as_deref() == Some("ALL_ATTRIBUTES")
-            && ix.global
-            && ix.projection != ProjectionKind::All
-        {
-            return Err(Error::invalid_param(format!(
-                "Select type ALL_ATTRIBUTES is not supported for global secondary index {} because its projection type is not ALL",
-                ix.name
-            )));
-        }
-    }
+    let index = resolve_index(
+        t,
+        req.index_name.as_deref(),
+        consistent,
+        req.select.as_deref(),
+    )?;
     let key = index.map_or(&t.key, |ix| &ix.key);
     let shape = KeyShape {
         hash: (key.hash.name.as_str(), key.hash.ty),
@@ -102,62 +86,152 @@ pub(crate) fn run(db: &Database, req: QueryInput) -> Result<QueryOutput> {
     };
     let range = key_range(&key_cond, &shape)?;
     let start_after = match &req.exclusive_start_key {
-        Some(esk) => Some(start_key(t, index, esk)?),
+        Some(esk) => Some(start_key(t, index, esk, false)?),
         None => None,
     };
 
-    let limit = req.limit.map_or(usize::MAX, |l| l as usize);
-    let count_only = req.select.as_deref() == Some("COUNT");
-    let mut items = Vec::new();
-    let (mut scanned, mut bytes, mut last) = (0usize, 0usize, None);
+    let mut page = Page::new(t, index, req.limit, req.select.as_deref(), paths);
     state.scan_partition(
         t,
         index,
         &range,
         start_after.as_deref(),
         req.scan_index_forward.unwrap_or(true),
-        |raw, size| {
-            let item = decode_item(raw)?;
-            scanned += 1;
-            bytes += size;
-            let stop = scanned >= limit || bytes >= PAGE_BYTES;
-            if stop {
-                last = Some(evaluated_key(t, index, &item));
-            }
-            if !count_only {
-                let item = match index {
-                    // A KEYS_ONLY or INCLUDE index holds only its projected attributes.
-                    Some(ix)
-                        if ix.projection != ProjectionKind::All
-                            && req.select.as_deref() != Some("ALL_ATTRIBUTES") =>
-                    {
-                        item.into_iter()
-                            .filter(|(n, _)| ix.projects(&t.key, n))
-                            .collect()
-                    }
-                    _ => item,
-                };
-                items.push(match &paths {
-                    Some(p) => projection::apply(&item, p),
-                    None => item,
-                });
-            }
-            Ok(!stop)
-        },
+        |raw, size| page.visit(raw, size),
     )?;
-    let units = bytes.div_ceil(4096).max(1) as f64 * if consistent { 1.0 } else { 0.5 };
-    let count = if count_only { scanned } else { items.len() };
+    let out = page.finish(consistent);
     Ok(QueryOutput {
-        items: (!count_only).then_some(items),
-        count: count as i64,
-        scanned_count: scanned as i64,
-        last_evaluated_key: last,
-        consumed_capacity: consumed(req.return_consumed_capacity.as_deref(), name, units, &[]),
+        items: out.items,
+        count: out.count,
+        scanned_count: out.scanned_count,
+        last_evaluated_key: out.last_evaluated_key,
+        consumed_capacity: consumed(
+            req.return_consumed_capacity.as_deref(),
+            name,
+            out.units,
+            &[],
+        ),
     })
 }
 
+/// The index a Query or Scan names, with DynamoDB's checks on reading it.
+pub(crate) fn resolve_index<'t>(
+    t: &'t TableMeta,
+    name: Option<&str>,
+    consistent: bool,
+    select: Option<&str>,
+) -> Result<Option<&'t IndexMeta>> {
+    let Some(name) = name else { return Ok(None) };
+    let ix = t.indexes.iter().find(|i| i.name == name).ok_or_else(|| {
+        Error::validation(format!(
+            "The table does not have the specified index: {name}"
+        ))
+    })?;
+    if ix.global && consistent {
+        return Err(Error::validation(
+            "Consistent reads are not supported on global secondary indexes",
+        ));
+    }
+    if select == Some("ALL_ATTRIBUTES") && ix.global && ix.projection != ProjectionKind::All {
+        return Err(Error::invalid_param(format!(
+            "Select type ALL_ATTRIBUTES is not supported for global secondary index {} because its projection type is not ALL",
+            ix.name
+        )));
+    }
+    Ok(Some(ix))
+}
+
+/// Collects one page of a Query or Scan: Limit and the 1 MB page count evaluated items.
+pub(crate) struct Page<'a> {
+    t: &'a TableMeta,
+    index: Option<&'a IndexMeta>,
+    limit: usize,
+    count_only: bool,
+    all_attributes: bool,
+    paths: Option<Vec<crate::expr::ir::Path>>,
+    items: Vec<Item>,
+    scanned: usize,
+    bytes: usize,
+    last: Option<Item>,
+}
+
+/// A finished page.
+pub(crate) struct PageOut {
+    pub items: Option<Vec<Item>>,
+    pub count: i64,
+    pub scanned_count: i64,
+    pub last_evaluated_key: Option<Item>,
+    pub units: f64,
+}
+
+impl<'a> Page<'a> {
+    pub fn new(
+        t: &'a TableMeta,
+        index: Option<&'a IndexMeta>,
+        limit: Option<i32>,
+        select: Option<&str>,
+        paths: Option<Vec<crate::expr::ir::Path>>,
+    ) -> Page<'a> {
+        Page {
+            t,
+            index,
+            limit: limit.map_or(usize::MAX, |l| l as usize),
+            count_only: select == Some("COUNT"),
+            all_attributes: select == Some("ALL_ATTRIBUTES"),
+            paths,
+            items: Vec::new(),
+            scanned: 0,
+            bytes: 0,
+            last: None,
+        }
+    }
+
+    /// Takes one stored item; false once the page is full.
+    pub fn visit(&mut self, raw: &[u8], size: usize) -> Result<bool> {
+        let item = decode_item(raw)?;
+        self.scanned += 1;
+        self.bytes += size;
+        let stop = self.scanned >= self.limit || self.bytes >= PAGE_BYTES;
+        if stop {
+            self.last = Some(evaluated_key(self.t, self.index, &item));
+        }
+        if !self.count_only {
+            let item = match self.index {
+                // A KEYS_ONLY or INCLUDE index holds only its projected attributes.
+                Some(ix) if ix.projection != ProjectionKind::All && !self.all_attributes => item
+                    .into_iter()
+                    .filter(|(n, _)| ix.projects(&self.t.key, n))
+                    .collect(),
+                _ => item,
+            };
+            self.items.push(match &self.paths {
+                Some(p) => projection::apply(&item, p),
+                None => item,
+            });
+        }
+        Ok(!stop)
+    }
+
+    /// The page, with read units for the bytes evaluated.
+    pub fn finish(self, consistent: bool) -> PageOut {
+        let units = self.bytes.div_ceil(4096).max(1) as f64 * if consistent { 1.0 } else { 0.5 };
+        let count = if self.count_only {
+            self.scanned
+        } else {
+            self.items.len()
+        };
+        PageOut {
+            items: (!self.count_only).then_some(self.items),
+            count: count as i64,
+            scanned_count: self.scanned as i64,
+            last_evaluated_key: self.last,
+            units,
+        }
+    }
+}
+
 /// The key attributes that identify an evaluated item on the table or index.
-fn evaluated_key(t: &TableMeta, index: Option<&IndexMeta>, item: &Item) -> Item {
+pub(crate) fn evaluated_key(t: &TableMeta, index: Option<&IndexMeta>, item: &Item) -> Item {
     let keys = t
         .key
         .attrs()
@@ -167,7 +241,14 @@ fn evaluated_key(t: &TableMeta, index: Option<&IndexMeta>, item: &Item) -> Item 
 }
 
 /// Encodes an ExclusiveStartKey into the position to continue after.
-fn start_key(t: &TableMeta, index: Option<&IndexMeta>, esk: &Item) -> Result<Vec<Vec<u8>>> {
+/// Encodes an ExclusiveStartKey into the position to continue after: within a partition for
+/// a Query, over the whole table or index for a Scan (`whole`).
+pub(crate) fn start_key(
+    t: &TableMeta,
+    index: Option<&IndexMeta>,
+    esk: &Item,
+    whole: bool,
+) -> Result<Vec<Vec<u8>>> {
     let invalid = || {
         Error::validation("The provided starting key is invalid: The provided key element does not match the schema")
     };
@@ -196,8 +277,10 @@ fn start_key(t: &TableMeta, index: Option<&IndexMeta>, esk: &Item) -> Result<Vec
         return Err(invalid());
     }
     let (pk, sk) = (enc(&t.key, true)?, enc(&t.key, false)?);
-    Ok(match index {
-        None => vec![sk],
-        Some(ix) => vec![enc(&ix.key, false)?, pk, sk],
+    Ok(match (index, whole) {
+        (None, false) => vec![sk],
+        (None, true) => vec![pk, sk],
+        (Some(ix), false) => vec![enc(&ix.key, false)?, pk, sk],
+        (Some(ix), true) => vec![enc(&ix.key, true)?, enc(&ix.key, false)?, pk, sk],
     })
 }

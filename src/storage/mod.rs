@@ -56,6 +56,7 @@ impl State {
 
     fn init(conn: Connection) -> Result<State> {
         conn.set_prepared_statement_cache_capacity(512);
+        crate::sqlfuncs::register(&conn)?;
         conn.execute_batch(CATALOG_SQL)?;
         let mut state = State {
             conn,
@@ -294,6 +295,66 @@ impl State {
             None => sql.push_str(&format!(" ORDER BY sk {dir}")),
             Some(_) => sql.push_str(&format!(" ORDER BY x.isk {dir}, x.pk {dir}, x.sk {dir}")),
         }
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
+        while let Some(row) = rows.next()? {
+            let bytes = row.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?;
+            let size = row.get::<_, i64>(1)? as usize;
+            if !visit(bytes, size)? {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Visits every item of a table or index in key order (one parallel-scan segment of it
+    /// when `segment` is `(segment, total)`), after `start_after` (table pk and sk, or for an
+    /// index its pk and sk then the table's). `visit` returns false to stop.
+    pub fn scan_all(
+        &self,
+        t: &TableMeta,
+        index: Option<&IndexMeta>,
+        segment: Option<(i64, i64)>,
+        start_after: Option<&[Vec<u8>]>,
+        mut visit: impl FnMut(&[u8], usize) -> Result<bool>,
+    ) -> Result<()> {
+        let (mut sql, keycols, hashcol) = match index {
+            None => (
+                format!("SELECT item, size FROM {} WHERE 1", t.sql.name),
+                "(pk, sk)",
+                "pk",
+            ),
+            Some(ix) => (
+                format!(
+                    "SELECT t.item, t.size FROM {} AS x JOIN {} AS t ON t.pk = x.pk AND t.sk = x.sk WHERE 1",
+                    ix.sql.name, t.sql.name
+                ),
+                "(x.ipk, x.isk, x.pk, x.sk)",
+                "x.ipk",
+            ),
+        };
+        let mut params: Vec<rusqlite::types::Value> = Vec::new();
+        if let Some((seg, total)) = segment {
+            params.push(total.into());
+            params.push(seg.into());
+            sql.push_str(&format!(" AND dynoxide_segment({hashcol}, ?1) = ?2"));
+        }
+        if let Some(start) = start_after {
+            let first = params.len() + 1;
+            let marks: Vec<String> = (first..first + start.len())
+                .map(|i| format!("?{i}"))
+                .collect();
+            params.extend(
+                start
+                    .iter()
+                    .map(|b| rusqlite::types::Value::Blob(b.clone())),
+            );
+            sql.push_str(&format!(" AND {keycols} > ({})", marks.join(", ")));
+        }
+        sql.push_str(&format!(
+            " ORDER BY {}",
+            keycols.trim_matches(|c| c == '(' || c == ')')
+        ));
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
         while let Some(row) = rows.next()? {

@@ -276,3 +276,60 @@ pub struct QueryOutput {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub consumed_capacity: Option<ConsumedCapacity>,
 }
+
+/// Scan request.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct ScanInput {
+    /// Table name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table_name: Option<String>,
+    /// A secondary index to scan instead of the table.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index_name: Option<String>,
+    /// ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES, SPECIFIC_ATTRIBUTES or COUNT.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub select: Option<String>,
+    /// Most items to evaluate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i32>,
+    /// Strongly consistent read (not on GSIs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consistent_read: Option<bool>,
+    /// Where to continue from (a previous LastEvaluatedKey).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exclusive_start_key: Option<Item>,
+    /// NONE, TOTAL or INDEXES.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_consumed_capacity: Option<String>,
+    /// This worker's segment of a parallel scan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub segment: Option<i32>,
+    /// Number of parallel-scan segments.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_segments: Option<i32>,
+    /// Attributes to return.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub projection_expression: Option<String>,
+    /// `#name` placeholders.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expression_attribute_names: Option<Names>,
+    /// `:value` placeholders.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expression_attribute_values: Option<Item>,
+    /// Filter on evaluated items (refused until supported, never ignored).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter_expression: Option<String>,
+    /// Legacy filter (refused until supported).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scan_filter: Option<serde_json::Value>,
+    /// Legacy AND/OR (refused until supported).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conditional_operator: Option<String>,
+    /// Legacy projection (refused until supported).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attributes_to_get: Option<Vec<String>>,
+}
+
+/// Scan response (the same shape as Query's).
+pub type ScanOutput = QueryOutput;
