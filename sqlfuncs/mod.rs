@@ -1,23 +1,123 @@
 //! SQLite functions Dynoxide registers on every connection, deterministic so SQLite may use
-//! them freely. They see only stored bytes; they depend on nothing above `model`.
+//! them freely. They see only stored bytes; they depend on nothing above `model` (and the
+//! reference semantics in `expr::eval` for the composite types).
+//!
+//! Values travel between them in the *comparable form* (`model::codec::lookup::comparable`):
+//! a type tag, then for S/N/B the bare payload, so equality and order within a type are plain
+//! byte comparisons. A missing attribute is SQL NULL; every predicate returns 0 or 1, never
+//! NULL, so SQL's NOT/AND/OR give DynamoDB's answers.
 
-use rusqlite::functions::FunctionFlags;
+use crate::model::codec::lookup::{comparable, decode_comparable, find};
+use crate::model::codec::tag;
+use rusqlite::functions::{Context, FunctionFlags};
+use rusqlite::types::{Value, ValueRef};
 use rusqlite::Connection;
+use std::cmp::Ordering;
+
+fn flags() -> FunctionFlags {
+    FunctionFlags::SQLITE_UTF8
+        | FunctionFlags::SQLITE_DETERMINISTIC
+        | FunctionFlags::SQLITE_INNOCUOUS
+}
+
+fn blob<'a>(ctx: &'a Context<'_>, i: usize) -> Option<&'a [u8]> {
+    match ctx.get_raw(i) {
+        ValueRef::Blob(b) => Some(b),
+        _ => None,
+    }
+}
+
+fn is_scalar(t: u8) -> bool {
+    matches!(t, tag::S | tag::N | tag::B)
+}
+
+/// DynamoDB equality of two comparable forms.
+pub fn eq(a: &[u8], b: &[u8]) -> bool {
+    match (a.first(), b.first()) {
+        (Some(x), Some(y)) if x != y => false,
+        (Some(&x), Some(_)) if is_scalar(x) || x <= tag::TRUE => a == b,
+        _ => match (decode_comparable(a), decode_comparable(b)) {
+            (Some(x), Some(y)) => crate::expr::eval::equal(&x, &y),
+            _ => false,
+        },
+    }
+}
+
+/// DynamoDB order of two comparable forms: only S, N and B of the same type compare.
+pub fn order(a: &[u8], b: &[u8]) -> Option<Ordering> {
+    match (a.first(), b.first()) {
+        (Some(x), Some(y)) if x == y && is_scalar(*x) => Some(a.cmp(b)),
+        _ => None,
+    }
+}
+
+fn decoded_pair(
+    ctx: &Context<'_>,
+) -> Option<(crate::model::AttributeValue, crate::model::AttributeValue)> {
+    Some((
+        decode_comparable(blob(ctx, 0)?)?,
+        decode_comparable(blob(ctx, 1)?)?,
+    ))
+}
 
 /// Registers every function on a connection (before any statement uses them).
 pub fn register(conn: &Connection) -> rusqlite::Result<()> {
-    conn.create_scalar_function(
-        "dynoxide_segment",
-        2,
-        FunctionFlags::SQLITE_UTF8
-            | FunctionFlags::SQLITE_DETERMINISTIC
-            | FunctionFlags::SQLITE_INNOCUOUS,
-        |ctx| {
-            let key = ctx.get_raw(0).as_blob().unwrap_or_default();
-            let total: i64 = ctx.get(1)?;
-            Ok(segment_of(key, total))
-        },
-    )
+    conn.create_scalar_function("dynoxide_segment", 2, flags(), |ctx| {
+        let key = ctx.get_raw(0).as_blob().unwrap_or_default();
+        let total: i64 = ctx.get(1)?;
+        Ok(segment_of(key, total))
+    })?;
+    // ddb_path(item, path): the comparable form of the value at a path, or NULL.
+    conn.create_scalar_function("ddb_path", 2, flags(), |ctx| {
+        Ok(match (blob(ctx, 0), blob(ctx, 1)) {
+            (Some(item), Some(path)) => find(item, path).map(|raw| Value::Blob(comparable(raw))),
+            _ => None,
+        }
+        .unwrap_or(Value::Null))
+    })?;
+    conn.create_scalar_function("ddb_eq", 2, flags(), |ctx| {
+        Ok(matches!((blob(ctx, 0), blob(ctx, 1)), (Some(a), Some(b)) if eq(a, b)))
+    })?;
+    // ddb_order(a, b): -1, 0 or 1, or NULL when the two do not compare.
+    conn.create_scalar_function("ddb_order", 2, flags(), |ctx| {
+        Ok(match (blob(ctx, 0), blob(ctx, 1)) {
+            (Some(a), Some(b)) => order(a, b).map(|o| o as i64),
+            _ => None,
+        })
+    })?;
+    conn.create_scalar_function("ddb_begins_with", 2, flags(), |ctx| {
+        Ok(match (blob(ctx, 0), blob(ctx, 1)) {
+            (Some(a), Some(b)) => {
+                matches!((a.first(), b.first()), (Some(&x), Some(&y)) if x == y && (x == tag::S || x == tag::B))
+                    && a.starts_with(b)
+            }
+            _ => false,
+        })
+    })?;
+    conn.create_scalar_function("ddb_contains", 2, flags(), |ctx| {
+        Ok(decoded_pair(ctx).is_some_and(|(x, y)| crate::expr::eval::contains(&x, &y)))
+    })?;
+    // ddb_size(v): DynamoDB's size() as a comparable N, or NULL.
+    conn.create_scalar_function("ddb_size", 1, flags(), |ctx| {
+        let size = blob(ctx, 0)
+            .and_then(decode_comparable)
+            .and_then(|v| crate::expr::eval::size_of(&v));
+        Ok(
+            match size.and_then(|n| crate::model::Number::parse(&n.to_string()).ok()) {
+                Some(num) => {
+                    let mut out = vec![tag::N];
+                    num.encode_ordered(&mut out);
+                    Value::Blob(out)
+                }
+                None => Value::Null,
+            },
+        )
+    })?;
+    conn.create_scalar_function("ddb_type", 1, flags(), |ctx| {
+        Ok(blob(ctx, 0)
+            .and_then(decode_comparable)
+            .map(|v| v.type_name().to_string()))
+    })
 }
 
 /// The parallel-scan segment of a partition key: a stable hash (FNV-1a) modulo the count, so

@@ -199,9 +199,9 @@ fn query_errors() {
     );
     assert_eq!(
         msg(
-            json!({"KeyConditionExpression": "pk = :p", "FilterExpression": "v = :p", "ExpressionAttributeValues": {":p": {"S": "a"}}})
+            json!({"KeyConditionExpression": "pk = :p", "FilterExpression": "pk = :p", "ExpressionAttributeValues": {":p": {"S": "a"}}})
         ),
-        "Dynoxide does not support the FilterExpression parameter yet"
+        "Filter Expression can only contain non-primary key attributes: Primary key attribute: pk"
     );
     let e = db
         .execute(
@@ -211,4 +211,28 @@ fn query_errors() {
         )
         .unwrap_err();
     assert_eq!(e.code(), ErrorCode::ResourceNotFoundException);
+}
+
+#[test]
+fn filters_run_after_the_key_range_and_limit_counts_evaluated_items() {
+    let db = db();
+    let r = query(&db, json!({"KeyConditionExpression": "pk = :p", "FilterExpression": "attribute_exists(g) AND #n > :n",
+        "ExpressionAttributeNames": {"#n": "name"}, "ExpressionAttributeValues": {":p": {"S": "a"}, ":n": {"S": "n10"}}})).unwrap();
+    // Items i = 0..15 in partition a; g on even i; name n{19-i} > "n10" for i < 9.
+    assert_eq!(sks(&r), vec![-5, -3, -1, 1, 3]);
+    assert_eq!(r["Count"], json!(5));
+    assert_eq!(r["ScannedCount"], json!(15));
+    // Limit counts evaluated items: a page can be empty and still carry a LastEvaluatedKey.
+    let page = query(
+        &db,
+        json!({"KeyConditionExpression": "pk = :p", "FilterExpression": "v = :none",
+        "ExpressionAttributeValues": {":p": {"S": "a"}, ":none": {"S": "nope"}}, "Limit": 2}),
+    )
+    .unwrap();
+    assert_eq!(page["Items"], json!([]));
+    assert_eq!(page["ScannedCount"], json!(2));
+    assert_eq!(
+        page["LastEvaluatedKey"],
+        json!({"pk": {"S": "a"}, "sk": {"N": "-4"}})
+    );
 }

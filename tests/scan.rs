@@ -115,3 +115,23 @@ fn scan_errors() {
         "The provided starting key is invalid: The provided key element does not match the schema"
     );
 }
+
+#[test]
+fn scan_filters() {
+    let db = db();
+    let r = db
+        .execute(
+            "Scan",
+            json!({"TableName": "scn", "FilterExpression": "g = :z OR sk BETWEEN :a AND :b",
+        "ExpressionAttributeValues": {":z": {"N": "0"}, ":a": {"N": "1"}, ":b": {"N": "2"}}}),
+        )
+        .unwrap();
+    // g = 0 when i % 3 == 0 and i % 4 == 0 (0, 12, 24, 36, 48), plus sk 1 and 2.
+    assert_eq!(r["Count"], json!(7));
+    assert_eq!(r["ScannedCount"], json!(60));
+    let (all, _) = scan_all(
+        &db,
+        json!({"FilterExpression": "attribute_not_exists(g)", "Limit": 9}),
+    );
+    assert_eq!(all.len(), 40);
+}

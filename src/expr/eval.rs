@@ -157,7 +157,8 @@ pub fn equal(a: &AttributeValue, b: &AttributeValue) -> bool {
     }
 }
 
-fn contains(a: &AttributeValue, b: &AttributeValue) -> bool {
+/// DynamoDB's `contains`: substring, set membership or list element.
+pub fn contains(a: &AttributeValue, b: &AttributeValue) -> bool {
     use AttributeValue as V;
     match (a, b) {
         (V::S(a), V::S(b)) => a.contains(b.as_str()),

@@ -8,6 +8,7 @@ mod condition;
 pub mod eval;
 pub mod ir;
 pub mod key_condition;
+pub mod lower;
 pub mod projection;
 mod syntax;
 pub mod update;

@@ -208,3 +208,115 @@ fn deeply_nested_update_functions_do_not_crash() {
         AttributeValue::L(vec![AttributeValue::S("x".into())])
     );
 }
+
+mod lowering_matches_the_reference_evaluator {
+    use super::super::ir::{CmpOp, Cond, Operand, Path, PathElem};
+    use super::super::{eval, lower};
+    use crate::model::codec::encode_item;
+    use crate::model::value::{AttributeValue as V, Item};
+    use proptest::prelude::*;
+
+    fn value() -> impl Strategy<Value = V> {
+        let leaf = prop_oneof![
+            prop_oneof![Just(""), Just("a"), Just("ab"), Just("b"), Just("é")]
+                .prop_map(|s| V::S(s.into())),
+            prop_oneof![
+                Just("-1"),
+                Just("0"),
+                Just("1"),
+                Just("1.0"),
+                Just("2.5"),
+                Just("10")
+            ]
+            .prop_map(|s| V::N(s.into())),
+            prop_oneof![Just(vec![]), Just(vec![1u8]), Just(vec![1u8, 2])].prop_map(V::B),
+            any::<bool>().prop_map(V::Bool),
+            Just(V::Null(true)),
+            Just(V::Ss(vec!["a".into(), "b".into()])),
+            Just(V::Ns(vec!["1".into(), "2".into()])),
+        ];
+        leaf.prop_recursive(2, 8, 3, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..3).prop_map(V::L),
+                proptest::collection::btree_map(
+                    prop_oneof![Just("x".to_string()), Just("y".to_string())],
+                    inner,
+                    0..3
+                )
+                .prop_map(V::M),
+            ]
+        })
+    }
+
+    fn path() -> impl Strategy<Value = Path> {
+        prop_oneof![
+            Just(Path::attr("a")),
+            Just(Path::attr("b")),
+            Just(Path::attr("missing")),
+            Just(Path(vec![
+                PathElem::Attr("a".into()),
+                PathElem::Attr("x".into())
+            ])),
+            Just(Path(vec![PathElem::Attr("b".into()), PathElem::Index(0)])),
+            Just(Path(vec![PathElem::Attr("b".into()), PathElem::Index(1)])),
+        ]
+    }
+
+    fn operand() -> impl Strategy<Value = Operand> {
+        prop_oneof![
+            path().prop_map(Operand::Path),
+            value().prop_map(Operand::Value),
+            path().prop_map(Operand::Size),
+        ]
+    }
+
+    fn cond() -> impl Strategy<Value = Cond> {
+        let op = prop_oneof![
+            Just(CmpOp::Eq),
+            Just(CmpOp::Ne),
+            Just(CmpOp::Lt),
+            Just(CmpOp::Le),
+            Just(CmpOp::Gt),
+            Just(CmpOp::Ge)
+        ];
+        let leaf = prop_oneof![
+            (op, operand(), operand()).prop_map(|(o, a, b)| Cond::Cmp(o, a, b)),
+            (operand(), operand(), operand()).prop_map(|(a, b, c)| Cond::Between(a, b, c)),
+            (operand(), proptest::collection::vec(operand(), 1..3))
+                .prop_map(|(a, l)| Cond::In(a, l)),
+            path().prop_map(Cond::Exists),
+            path().prop_map(Cond::NotExists),
+            (
+                path(),
+                prop_oneof![Just("S"), Just("N"), Just("M"), Just("L"), Just("BOOL")]
+            )
+                .prop_map(|(p, t)| Cond::AttrType(p, Operand::Value(V::S(t.into())))),
+            (operand(), operand()).prop_map(|(a, b)| Cond::BeginsWith(a, b)),
+            (operand(), operand()).prop_map(|(a, b)| Cond::Contains(a, b)),
+        ];
+        leaf.prop_recursive(3, 16, 3, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 2..3).prop_map(Cond::And),
+                proptest::collection::vec(inner.clone(), 2..3).prop_map(Cond::Or),
+                inner.prop_map(|c| Cond::Not(Box::new(c))),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+        #[test]
+        fn same_answer(a in value(), b in value(), c in cond()) {
+            let item: Item = [("a".to_string(), a), ("b".to_string(), b)].into();
+            let conn = rusqlite::Connection::open_in_memory().unwrap();
+            crate::sqlfuncs::register(&conn).unwrap();
+            let enc = encode_item(&item).unwrap();
+            let l = lower::lower(&c).unwrap();
+            let sql = format!("SELECT {} FROM (SELECT ?1 AS item)", l.sql(2));
+            let mut params = vec![rusqlite::types::Value::Blob(enc.bytes)];
+            params.extend(l.params.iter().cloned());
+            let got: i64 = conn.query_row(&sql, rusqlite::params_from_iter(params), |r| r.get(0)).unwrap();
+            prop_assert_eq!(got == 1, eval::eval(&c, &item), "{} on {:?}", c, item);
+        }
+    }
+}

@@ -88,7 +88,7 @@ pub fn get_varint(b: &[u8]) -> Option<(u64, usize)> {
     None
 }
 
-fn put_bytes(out: &mut Vec<u8>, b: &[u8]) {
+pub(crate) fn put_bytes(out: &mut Vec<u8>, b: &[u8]) {
     put_varint(out, b.len() as u64);
     out.extend_from_slice(b);
 }
@@ -567,5 +567,147 @@ mod tests {
         assert_eq!(encode_item(&item(l)).unwrap().size, 23);
         let m = json!({"iiiiiiiii": {"M": {"aa": {"S": "aa"}, "bbb": {"S": "bbb"}}}});
         assert_eq!(encode_item(&item(m)).unwrap().size, 24);
+    }
+}
+
+/// Lookups on stored bytes without decoding the item: what the SQLite functions use.
+pub mod lookup {
+    use super::{get_varint, tag, Reader};
+    use crate::error::Result;
+    use crate::model::number::Number;
+    use crate::model::value::AttributeValue;
+
+    /// One step of an encoded path.
+    pub enum Step<'a> {
+        /// A map key.
+        Key(&'a [u8]),
+        /// A list index.
+        Index(u64),
+    }
+
+    /// Encodes a document path for a bound parameter: `1 len name` or `2 index` per step.
+    pub fn encode_path<'a>(steps: impl IntoIterator<Item = Step<'a>>) -> Vec<u8> {
+        let mut out = Vec::new();
+        for s in steps {
+            match s {
+                Step::Key(k) => {
+                    out.push(1);
+                    super::put_bytes(&mut out, k);
+                }
+                Step::Index(i) => {
+                    out.push(2);
+                    super::put_varint(&mut out, i);
+                }
+            }
+        }
+        out
+    }
+
+    fn skip(b: &[u8]) -> Option<usize> {
+        match *b.first()? {
+            tag::NULL | tag::FALSE | tag::TRUE => Some(1),
+            tag::S..=tag::M => {
+                let (len, n) = get_varint(&b[1..])?;
+                Some(1 + n + usize::try_from(len).ok()?)
+            }
+            _ => None,
+        }
+    }
+
+    /// The raw value (tag first) at an encoded path in a stored item, if present.
+    pub fn find<'a>(item: &'a [u8], mut path: &[u8]) -> Option<&'a [u8]> {
+        let mut cur = item;
+        let mut first = true;
+        while !path.is_empty() {
+            let (kind, rest) = path.split_first()?;
+            let container = *cur.first()?;
+            let (body_len, n) = get_varint(cur.get(1..)?)?;
+            let body = cur.get(1 + n..1 + n + usize::try_from(body_len).ok()?)?;
+            let (count, m) = get_varint(body)?;
+            let mut entries = &body[m..];
+            match (*kind, container) {
+                (1, tag::M) => {
+                    let (klen, k) = get_varint(rest)?;
+                    let key = rest.get(k..k + usize::try_from(klen).ok()?)?;
+                    path = &rest[k + key.len()..];
+                    let mut found = None;
+                    for _ in 0..count {
+                        let (nlen, j) = get_varint(entries)?;
+                        let name = entries.get(j..j + usize::try_from(nlen).ok()?)?;
+                        let value = &entries[j + name.len()..];
+                        let size = skip(value)?;
+                        if name == key {
+                            found = Some(&value[..size]);
+                            break;
+                        }
+                        // Names are stored sorted: past the key means absent.
+                        if name > key {
+                            break;
+                        }
+                        entries = &value[size..];
+                    }
+                    cur = found?;
+                }
+                (2, tag::L) if !first => {
+                    let (idx, k) = get_varint(rest)?;
+                    path = &rest[k..];
+                    if idx >= count {
+                        return None;
+                    }
+                    for _ in 0..idx {
+                        entries = &entries[skip(entries)?..];
+                    }
+                    cur = &entries[..skip(entries)?];
+                }
+                _ => return None,
+            }
+            first = false;
+        }
+        Some(cur)
+    }
+
+    /// The comparable form of a raw value: tag then, for S/N/B, the bare payload (so that
+    /// byte order within a type is DynamoDB's order); other types keep their encoding.
+    pub fn comparable(raw: &[u8]) -> Vec<u8> {
+        match raw.first() {
+            Some(&t @ (tag::S | tag::N | tag::B)) => {
+                let payload = get_varint(&raw[1..]).map_or(&[][..], |(len, n)| {
+                    raw.get(1 + n..1 + n + len as usize).unwrap_or_default()
+                });
+                let mut out = Vec::with_capacity(payload.len() + 1);
+                out.push(t);
+                out.extend_from_slice(payload);
+                out
+            }
+            Some(&t) if t <= tag::TRUE => vec![t],
+            Some(&t) => {
+                let mut out = Vec::with_capacity(raw.len() + 1);
+                out.push(t);
+                out.extend_from_slice(raw);
+                out
+            }
+            None => Vec::new(),
+        }
+    }
+
+    /// The comparable form of a value (for bound parameters).
+    pub fn comparable_value(v: &AttributeValue) -> Result<Vec<u8>> {
+        let mut raw = Vec::new();
+        super::encode_value(v, &mut raw)?;
+        Ok(comparable(&raw))
+    }
+
+    /// Decodes a comparable form back into a value.
+    pub fn decode_comparable(c: &[u8]) -> Option<AttributeValue> {
+        let (&t, rest) = c.split_first()?;
+        Some(match t {
+            tag::NULL => AttributeValue::Null(true),
+            tag::FALSE => AttributeValue::Bool(false),
+            tag::TRUE => AttributeValue::Bool(true),
+            tag::S => AttributeValue::S(String::from_utf8(rest.to_vec()).ok()?),
+            tag::N => AttributeValue::N(Number::decode_ordered(rest)?.to_string()),
+            tag::B => AttributeValue::B(rest.to_vec()),
+            _ => Reader { b: rest }.value().ok()?,
+        })
     }
 }

@@ -46,7 +46,6 @@ pub(crate) fn run(db: &Database, req: QueryInput) -> Result<QueryOutput> {
         ("QueryFilter", req.query_filter.is_some()),
         ("ConditionalOperator", req.conditional_operator.is_some()),
         ("AttributesToGet", req.attributes_to_get.is_some()),
-        ("FilterExpression", req.filter_expression.is_some()),
     ])?;
     let Some(key_text) = req.key_condition_expression.as_deref() else {
         return Err(Error::validation(
@@ -64,6 +63,10 @@ pub(crate) fn run(db: &Database, req: QueryInput) -> Result<QueryOutput> {
         req.expression_attribute_values.as_ref(),
     )?;
     let key_cond = parse_condition(ExprKind::KeyCondition, key_text, &mut ph)?;
+    let filter = match &req.filter_expression {
+        Some(text) => Some(parse_condition(ExprKind::Filter, text, &mut ph)?),
+        None => None,
+    };
     let paths = match &req.projection_expression {
         Some(text) => Some(projection::parse(text, &mut ph)?),
         None => None,
@@ -85,6 +88,17 @@ pub(crate) fn run(db: &Database, req: QueryInput) -> Result<QueryOutput> {
         range: key.range.as_ref().map(|r| (r.name.as_str(), r.ty)),
     };
     let range = key_range(&key_cond, &shape)?;
+    let filter = match &filter {
+        Some(f) => {
+            if let Some(k) = filter_key_attribute(f, key) {
+                return Err(Error::validation(format!(
+                    "Filter Expression can only contain non-primary key attributes: Primary key attribute: {k}"
+                )));
+            }
+            Some(crate::expr::lower::lower(f)?)
+        }
+        None => None,
+    };
     let start_after = match &req.exclusive_start_key {
         Some(esk) => Some(start_key(t, index, esk, false)?),
         None => None,
@@ -97,7 +111,8 @@ pub(crate) fn run(db: &Database, req: QueryInput) -> Result<QueryOutput> {
         &range,
         start_after.as_deref(),
         req.scan_index_forward.unwrap_or(true),
-        |raw, size| page.visit(raw, size),
+        filter.as_ref(),
+        |raw, size, passed| page.visit(raw, size, passed),
     )?;
     let out = page.finish(consistent);
     Ok(QueryOutput {
@@ -112,6 +127,29 @@ pub(crate) fn run(db: &Database, req: QueryInput) -> Result<QueryOutput> {
             &[],
         ),
     })
+}
+
+/// A key attribute of the queried key that a Query filter mentions, if any.
+fn filter_key_attribute(c: &crate::expr::ir::Cond, key: &KeyDef) -> Option<String> {
+    use crate::expr::ir::{Cond, Operand};
+    let op_root = |o: &Operand| match o {
+        Operand::Path(p) | Operand::Size(p) => Some(p.root().to_string()),
+        Operand::Value(_) => None,
+    };
+    let roots: Vec<String> = match c {
+        Cond::And(cs) | Cond::Or(cs) => {
+            return cs.iter().find_map(|x| filter_key_attribute(x, key))
+        }
+        Cond::Not(x) => return filter_key_attribute(x, key),
+        Cond::Const(_) => vec![],
+        Cond::Cmp(_, a, b) | Cond::BeginsWith(a, b) | Cond::Contains(a, b) => {
+            [a, b].into_iter().filter_map(op_root).collect()
+        }
+        Cond::Between(a, b, d) => [a, b, d].into_iter().filter_map(op_root).collect(),
+        Cond::In(a, l) => std::iter::once(a).chain(l).filter_map(op_root).collect(),
+        Cond::Exists(p) | Cond::NotExists(p) | Cond::AttrType(p, _) => vec![p.root().to_string()],
+    };
+    roots.into_iter().find(|r| key.has(r))
 }
 
 /// The index a Query or Scan names, with DynamoDB's checks on reading it.
@@ -151,6 +189,7 @@ pub(crate) struct Page<'a> {
     paths: Option<Vec<crate::expr::ir::Path>>,
     items: Vec<Item>,
     scanned: usize,
+    passed: usize,
     bytes: usize,
     last: Option<Item>,
 }
@@ -181,17 +220,29 @@ impl<'a> Page<'a> {
             paths,
             items: Vec::new(),
             scanned: 0,
+            passed: 0,
             bytes: 0,
             last: None,
         }
     }
 
     /// Takes one stored item; false once the page is full.
-    pub fn visit(&mut self, raw: &[u8], size: usize) -> Result<bool> {
-        let item = decode_item(raw)?;
+    pub fn visit(&mut self, raw: &[u8], size: usize, passed: bool) -> Result<bool> {
         self.scanned += 1;
         self.bytes += size;
         let stop = self.scanned >= self.limit || self.bytes >= PAGE_BYTES;
+        if !passed {
+            // Filtered out: decode only the key, and only if it ends the page.
+            if stop {
+                let keys = crate::model::codec::decode_attributes(raw, |n| {
+                    self.t.key.has(n) || self.index.is_some_and(|ix| ix.key.has(n))
+                })?;
+                self.last = Some(evaluated_key(self.t, self.index, &keys));
+            }
+            return Ok(!stop);
+        }
+        self.passed += 1;
+        let item = decode_item(raw)?;
         if stop {
             self.last = Some(evaluated_key(self.t, self.index, &item));
         }
@@ -215,14 +266,9 @@ impl<'a> Page<'a> {
     /// The page, with read units for the bytes evaluated.
     pub fn finish(self, consistent: bool) -> PageOut {
         let units = self.bytes.div_ceil(4096).max(1) as f64 * if consistent { 1.0 } else { 0.5 };
-        let count = if self.count_only {
-            self.scanned
-        } else {
-            self.items.len()
-        };
         PageOut {
             items: (!self.count_only).then_some(self.items),
-            count: count as i64,
+            count: self.passed as i64,
             scanned_count: self.scanned as i64,
             last_evaluated_key: self.last,
             units,

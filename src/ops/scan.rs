@@ -6,7 +6,9 @@ use super::common::{consumed, refuse_unsupported};
 use super::query::{resolve_index, start_key, Page};
 use crate::db::Database;
 use crate::error::{Error, Result};
-use crate::expr::{check_placeholders_used_with_expressions, projection, Placeholders};
+use crate::expr::{
+    check_placeholders_used_with_expressions, parse_condition, projection, ExprKind, Placeholders,
+};
 use crate::types::{ScanInput, ScanOutput};
 use crate::validate::{enums, require_table_name, Constraints};
 
@@ -44,7 +46,6 @@ pub(crate) fn run(db: &Database, req: ScanInput) -> Result<ScanOutput> {
         ("ScanFilter", req.scan_filter.is_some()),
         ("ConditionalOperator", req.conditional_operator.is_some()),
         ("AttributesToGet", req.attributes_to_get.is_some()),
-        ("FilterExpression", req.filter_expression.is_some()),
     ])?;
     let segment = match (req.segment, req.total_segments) {
         (None, None) => None,
@@ -68,10 +69,17 @@ pub(crate) fn run(db: &Database, req: ScanInput) -> Result<ScanOutput> {
     check_placeholders_used_with_expressions(
         req.expression_attribute_names.as_ref(),
         req.expression_attribute_values.as_ref(),
-        req.projection_expression.is_some(),
-        false,
+        req.projection_expression.is_some() || req.filter_expression.is_some(),
+        req.filter_expression.is_some(),
     )?;
-    let mut ph = Placeholders::new(req.expression_attribute_names.as_ref(), None)?;
+    let mut ph = Placeholders::new(
+        req.expression_attribute_names.as_ref(),
+        req.expression_attribute_values.as_ref(),
+    )?;
+    let filter = match &req.filter_expression {
+        Some(text) => Some(parse_condition(ExprKind::Filter, text, &mut ph)?),
+        None => None,
+    };
     let paths = match &req.projection_expression {
         Some(text) => Some(projection::parse(text, &mut ph)?),
         None => None,
@@ -92,9 +100,15 @@ pub(crate) fn run(db: &Database, req: ScanInput) -> Result<ScanOutput> {
         None => None,
     };
     let mut page = Page::new(t, index, req.limit, req.select.as_deref(), paths);
-    state.scan_all(t, index, segment, start_after.as_deref(), |raw, size| {
-        page.visit(raw, size)
-    })?;
+    let filter = filter.as_ref().map(crate::expr::lower::lower).transpose()?;
+    state.scan_all(
+        t,
+        index,
+        segment,
+        start_after.as_deref(),
+        filter.as_ref(),
+        |raw, size, passed| page.visit(raw, size, passed),
+    )?;
     let out = page.finish(consistent);
     Ok(ScanOutput {
         items: out.items,

@@ -8,6 +8,7 @@ pub(crate) mod schema;
 pub(crate) mod write;
 
 use crate::error::{Error, Result};
+use crate::expr::lower::Lowered;
 use crate::model::codec::decode_item;
 use crate::model::Item;
 use crate::types::TableDescription;
@@ -33,6 +34,9 @@ pub(crate) struct State {
     pub tables: BTreeMap<String, TableMeta>,
     next_table_id: i64,
 }
+
+/// Where a read's SELECT list takes its filter column (an internal marker, never user text).
+const PASS_SLOT: &str = "/*pass*/";
 
 const CATALOG_SQL: &str = "CREATE TABLE IF NOT EXISTS dynoxide_catalog (
     name TEXT PRIMARY KEY,
@@ -244,6 +248,7 @@ impl State {
     /// within the sort-key bounds and after `start_after` (the encoded sort key, or for an
     /// index the encoded index sort key, table pk and table sk). `visit` gets the stored item
     /// and its size, and returns false to stop.
+    #[allow(clippy::too_many_arguments)]
     pub fn scan_partition(
         &self,
         t: &TableMeta,
@@ -251,18 +256,19 @@ impl State {
         range: &crate::expr::key_condition::KeyRange,
         start_after: Option<&[Vec<u8>]>,
         forward: bool,
-        mut visit: impl FnMut(&[u8], usize) -> Result<bool>,
+        filter: Option<&Lowered>,
+        visit: impl FnMut(&[u8], usize, bool) -> Result<bool>,
     ) -> Result<()> {
         use std::ops::Bound;
         let dir = if forward { "ASC" } else { "DESC" };
         let (mut sql, skcol) = match index {
             None => (
-                format!("SELECT item, size FROM {} WHERE pk = ?1", t.sql.name),
+                format!("SELECT item, size{PASS_SLOT} FROM {} WHERE pk = ?1", t.sql.name),
                 "sk",
             ),
             Some(ix) => (
                 format!(
-                    "SELECT t.item, t.size FROM {} AS x JOIN {} AS t ON t.pk = x.pk AND t.sk = x.sk WHERE x.ipk = ?1",
+                    "SELECT t.item, t.size{PASS_SLOT} FROM {} AS x JOIN {} AS t ON t.pk = x.pk AND t.sk = x.sk WHERE x.ipk = ?1",
                     ix.sql.name, t.sql.name
                 ),
                 "x.isk",
@@ -295,12 +301,38 @@ impl State {
             None => sql.push_str(&format!(" ORDER BY sk {dir}")),
             Some(_) => sql.push_str(&format!(" ORDER BY x.isk {dir}, x.pk {dir}, x.sk {dir}")),
         }
+        let params: Vec<rusqlite::types::Value> = params
+            .into_iter()
+            .map(|b| rusqlite::types::Value::Blob(b.to_vec()))
+            .collect();
+        self.run_filtered(sql, params, filter, visit)
+    }
+
+    /// Runs a read whose SELECT list has the filter slot: SQLite evaluates the filter per row
+    /// in the same statement, and `visit` learns whether each evaluated row passed.
+    fn run_filtered(
+        &self,
+        sql: String,
+        mut params: Vec<rusqlite::types::Value>,
+        filter: Option<&Lowered>,
+        mut visit: impl FnMut(&[u8], usize, bool) -> Result<bool>,
+    ) -> Result<()> {
+        let pass = match filter {
+            Some(f) => {
+                let text = format!(", ({})", f.sql(params.len() + 1));
+                params.extend(f.params.iter().cloned());
+                text
+            }
+            None => ", 1".to_string(),
+        };
+        let sql = sql.replacen(PASS_SLOT, &pass, 1);
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
         while let Some(row) = rows.next()? {
             let bytes = row.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?;
             let size = row.get::<_, i64>(1)? as usize;
-            if !visit(bytes, size)? {
+            let passed = row.get::<_, i64>(2)? != 0;
+            if !visit(bytes, size, passed)? {
                 break;
             }
         }
@@ -316,17 +348,18 @@ impl State {
         index: Option<&IndexMeta>,
         segment: Option<(i64, i64)>,
         start_after: Option<&[Vec<u8>]>,
-        mut visit: impl FnMut(&[u8], usize) -> Result<bool>,
+        filter: Option<&Lowered>,
+        visit: impl FnMut(&[u8], usize, bool) -> Result<bool>,
     ) -> Result<()> {
         let (mut sql, keycols, hashcol) = match index {
             None => (
-                format!("SELECT item, size FROM {} WHERE 1", t.sql.name),
+                format!("SELECT item, size{PASS_SLOT} FROM {} WHERE 1", t.sql.name),
                 "(pk, sk)",
                 "pk",
             ),
             Some(ix) => (
                 format!(
-                    "SELECT t.item, t.size FROM {} AS x JOIN {} AS t ON t.pk = x.pk AND t.sk = x.sk WHERE 1",
+                    "SELECT t.item, t.size{PASS_SLOT} FROM {} AS x JOIN {} AS t ON t.pk = x.pk AND t.sk = x.sk WHERE 1",
                     ix.sql.name, t.sql.name
                 ),
                 "(x.ipk, x.isk, x.pk, x.sk)",
@@ -355,16 +388,7 @@ impl State {
             " ORDER BY {}",
             keycols.trim_matches(|c| c == '(' || c == ')')
         ));
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
-        while let Some(row) = rows.next()? {
-            let bytes = row.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?;
-            let size = row.get::<_, i64>(1)? as usize;
-            if !visit(bytes, size)? {
-                break;
-            }
-        }
-        Ok(())
+        self.run_filtered(sql, params, filter, visit)
     }
 
     /// Reads and decodes one item by encoded key, straight from SQLite's buffer.

@@ -1,0 +1,171 @@
+//! Lowering: a condition in the IR becomes one SQL expression over the stored item plus its
+//! bound parameters, evaluated by SQLite per row with the functions in `sqlfuncs/`.
+//!
+//! Paths and values are always parameters; the SQL text is built only from fixed fragments,
+//! so its shape depends on the expression's structure, never on user input.
+
+use super::ir::{CmpOp, Cond, Operand, Path, PathElem};
+use crate::error::Result;
+use crate::model::codec::lookup::{comparable_value, encode_path, Step};
+use rusqlite::types::Value;
+use std::fmt::Write;
+
+/// SQL text with parameter slots, numbered when rendered.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Lowered {
+    parts: Vec<Part>,
+    /// The bound parameters, in slot order.
+    pub params: Vec<Value>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Part {
+    Text(&'static str),
+    Param(usize),
+}
+
+impl Lowered {
+    /// The SQL with slots numbered from `?{first}`.
+    pub fn sql(&self, first: usize) -> String {
+        let mut out = String::new();
+        for p in &self.parts {
+            match p {
+                Part::Text(t) => out.push_str(t),
+                Part::Param(i) => {
+                    let _ = write!(out, "?{}", first + i);
+                }
+            }
+        }
+        out
+    }
+
+    fn text(&mut self, t: &'static str) {
+        self.parts.push(Part::Text(t));
+    }
+
+    fn param(&mut self, v: Value) {
+        self.parts.push(Part::Param(self.params.len()));
+        self.params.push(v);
+    }
+
+    fn path(&mut self, p: &Path) {
+        let steps = p.0.iter().map(|e| match e {
+            PathElem::Attr(a) => Step::Key(a.as_bytes()),
+            PathElem::Index(i) => Step::Index(u64::from(*i)),
+        });
+        self.text("ddb_path(item, ");
+        self.param(Value::Blob(encode_path(steps)));
+        self.text(")");
+    }
+
+    fn operand(&mut self, o: &Operand) -> Result<()> {
+        match o {
+            Operand::Path(p) => self.path(p),
+            Operand::Value(v) => self.param(Value::Blob(comparable_value(v)?)),
+            Operand::Size(p) => {
+                self.text("ddb_size(");
+                self.path(p);
+                self.text(")");
+            }
+        }
+        Ok(())
+    }
+
+    fn call2(&mut self, f: &'static str, a: &Operand, b: &Operand) -> Result<()> {
+        self.text(f);
+        self.operand(a)?;
+        self.text(", ");
+        self.operand(b)?;
+        self.text(")");
+        Ok(())
+    }
+
+    fn cond(&mut self, c: &Cond) -> Result<()> {
+        match c {
+            Cond::Const(b) => self.text(if *b { "1" } else { "0" }),
+            Cond::And(cs) | Cond::Or(cs) => {
+                let sep = if matches!(c, Cond::And(_)) {
+                    " AND "
+                } else {
+                    " OR "
+                };
+                self.text("(");
+                for (i, x) in cs.iter().enumerate() {
+                    if i > 0 {
+                        self.text(sep);
+                    }
+                    self.cond(x)?;
+                }
+                self.text(")");
+            }
+            Cond::Not(x) => {
+                self.text("(NOT ");
+                self.cond(x)?;
+                self.text(")");
+            }
+            Cond::Cmp(CmpOp::Eq, a, b) => self.call2("ddb_eq(", a, b)?,
+            Cond::Cmp(CmpOp::Ne, a, b) => {
+                self.text("(NOT ");
+                self.call2("ddb_eq(", a, b)?;
+                self.text(")");
+            }
+            Cond::Cmp(op, a, b) => {
+                self.text("coalesce(");
+                self.call2("ddb_order(", a, b)?;
+                self.text(match op {
+                    CmpOp::Lt => " < 0, 0)",
+                    CmpOp::Le => " <= 0, 0)",
+                    CmpOp::Gt => " > 0, 0)",
+                    _ => " >= 0, 0)",
+                });
+            }
+            Cond::Between(a, lo, hi) => {
+                self.text("coalesce(");
+                self.call2("ddb_order(", a, lo)?;
+                self.text(" >= 0 AND ");
+                self.call2("ddb_order(", a, hi)?;
+                self.text(" <= 0, 0)");
+            }
+            Cond::In(a, list) => {
+                self.text("(");
+                for (i, v) in list.iter().enumerate() {
+                    if i > 0 {
+                        self.text(" OR ");
+                    }
+                    self.call2("ddb_eq(", a, v)?;
+                }
+                self.text(")");
+            }
+            Cond::Exists(p) | Cond::NotExists(p) => {
+                self.text("(");
+                self.path(p);
+                self.text(if matches!(c, Cond::Exists(_)) {
+                    " IS NOT NULL)"
+                } else {
+                    " IS NULL)"
+                });
+            }
+            Cond::AttrType(p, t) => {
+                self.text("coalesce(ddb_type(");
+                self.path(p);
+                self.text(") = ");
+                let name = match t {
+                    Operand::Value(crate::model::value::AttributeValue::S(s)) => s.clone(),
+                    _ => String::new(),
+                };
+                self.param(Value::Text(name));
+                self.text(", 0)");
+            }
+            Cond::BeginsWith(a, b) => self.call2("ddb_begins_with(", a, b)?,
+            Cond::Contains(a, b) => self.call2("ddb_contains(", a, b)?,
+        }
+        Ok(())
+    }
+}
+
+/// Lowers a condition to a SQL expression over the column `item` that is 0 or 1 per row.
+pub fn lower(cond: &Cond) -> Result<Lowered> {
+    let mut l = Lowered::default();
+    l.cond(cond)?;
+    Ok(l)
+}
