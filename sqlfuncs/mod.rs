@@ -60,6 +60,32 @@ fn decoded_pair(
     ))
 }
 
+/// Splits a raw stored value into its tag and, for S/N/B, its bare payload.
+fn scalar_payload(raw: &[u8]) -> Option<(u8, &[u8])> {
+    let (&t, rest) = raw.split_first()?;
+    if !is_scalar(t) {
+        return None;
+    }
+    let (len, n) = crate::model::codec::get_varint(rest)?;
+    Some((t, rest.get(n..n + usize::try_from(len).ok()?)?))
+}
+
+/// Equality of a raw stored value and a comparable form, without copying the value.
+fn raw_eq(raw: &[u8], c: &[u8]) -> bool {
+    match (scalar_payload(raw), c.split_first()) {
+        (Some((t, payload)), Some((&ct, cp))) => t == ct && payload == cp,
+        (None, Some(_)) => eq(&comparable(raw), c),
+        _ => false,
+    }
+}
+
+/// Order of a raw stored value against a comparable form, without copying the value.
+fn raw_order(raw: &[u8], c: &[u8]) -> Option<Ordering> {
+    let (t, payload) = scalar_payload(raw)?;
+    let (&ct, cp) = c.split_first()?;
+    (t == ct).then(|| payload.cmp(cp))
+}
+
 /// Registers every function on a connection (before any statement uses them).
 pub fn register(conn: &Connection) -> rusqlite::Result<()> {
     conn.create_scalar_function("dynoxide_segment", 2, flags(), |ctx| {
@@ -74,6 +100,22 @@ pub fn register(conn: &Connection) -> rusqlite::Result<()> {
             _ => None,
         }
         .unwrap_or(Value::Null))
+    })?;
+    // ddb_path_eq / ddb_path_order(item, path, v): the common `path <op> :value` in one call,
+    // comparing in place.
+    conn.create_scalar_function("ddb_path_eq", 3, flags(), |ctx| {
+        Ok(match (blob(ctx, 0), blob(ctx, 1), blob(ctx, 2)) {
+            (Some(item), Some(path), Some(v)) => find(item, path).is_some_and(|raw| raw_eq(raw, v)),
+            _ => false,
+        })
+    })?;
+    conn.create_scalar_function("ddb_path_order", 3, flags(), |ctx| {
+        Ok(match (blob(ctx, 0), blob(ctx, 1), blob(ctx, 2)) {
+            (Some(item), Some(path), Some(v)) => find(item, path)
+                .and_then(|raw| raw_order(raw, v))
+                .map(|o| o as i64),
+            _ => None,
+        })
     })?;
     conn.create_scalar_function("ddb_eq", 2, flags(), |ctx| {
         Ok(matches!((blob(ctx, 0), blob(ctx, 1)), (Some(a), Some(b)) if eq(a, b)))

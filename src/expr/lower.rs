@@ -80,7 +80,65 @@ impl Lowered {
         Ok(())
     }
 
+    /// `path <op> value` in one fused call: `ddb_path_eq` or `ddb_path_order`.
+    fn path_value(
+        &mut self,
+        f: &'static str,
+        p: &Path,
+        v: &crate::model::value::AttributeValue,
+    ) -> Result<()> {
+        self.text(f);
+        self.text("item, ");
+        let steps = p.0.iter().map(|e| match e {
+            PathElem::Attr(a) => Step::Key(a.as_bytes()),
+            PathElem::Index(i) => Step::Index(u64::from(*i)),
+        });
+        self.param(Value::Blob(encode_path(steps)));
+        self.text(", ");
+        self.param(Value::Blob(comparable_value(v)?));
+        self.text(")");
+        Ok(())
+    }
+
     fn cond(&mut self, c: &Cond) -> Result<()> {
+        // The common shapes, `path <op> :value`, take one fused call that compares in place.
+        match c {
+            Cond::Cmp(op, Operand::Path(p), Operand::Value(v))
+            | Cond::Cmp(op, Operand::Value(v), Operand::Path(p)) => {
+                let flipped = matches!(c, Cond::Cmp(_, Operand::Value(_), _));
+                return match op {
+                    CmpOp::Eq => self.path_value("ddb_path_eq(", p, v),
+                    CmpOp::Ne => {
+                        self.text("(NOT ");
+                        self.path_value("ddb_path_eq(", p, v)?;
+                        self.text(")");
+                        Ok(())
+                    }
+                    _ => {
+                        let op = if flipped {
+                            match op {
+                                CmpOp::Lt => CmpOp::Gt,
+                                CmpOp::Le => CmpOp::Ge,
+                                CmpOp::Gt => CmpOp::Lt,
+                                _ => CmpOp::Le,
+                            }
+                        } else {
+                            *op
+                        };
+                        self.text("coalesce(");
+                        self.path_value("ddb_path_order(", p, v)?;
+                        self.text(match op {
+                            CmpOp::Lt => " < 0, 0)",
+                            CmpOp::Le => " <= 0, 0)",
+                            CmpOp::Gt => " > 0, 0)",
+                            _ => " >= 0, 0)",
+                        });
+                        Ok(())
+                    }
+                };
+            }
+            _ => {}
+        }
         match c {
             Cond::Const(b) => self.text(if *b { "1" } else { "0" }),
             Cond::And(cs) | Cond::Or(cs) => {
