@@ -11,7 +11,8 @@ use super::{is_reserved, ExprKind, Placeholders};
 use crate::error::{Error, Result};
 use crate::model::value::AttributeValue;
 
-const CONDITION_FUNCTIONS: &[&str] = &[
+/// The functions of condition syntax (also refused by name inside an UpdateExpression).
+pub(crate) const CONDITION_FUNCTIONS: &[&str] = &[
     "attribute_exists",
     "attribute_not_exists",
     "attribute_type",

@@ -3,6 +3,7 @@
 //! Check order: reserved words, function names, repeated sections, undefined names, undefined
 //! values, overlapping and conflicting paths, ADD/DELETE operand types, function operands.
 
+use super::condition::CONDITION_FUNCTIONS;
 use super::eval::get;
 use super::ir::{Path, PathElem};
 use super::projection::check_paths;
@@ -63,14 +64,6 @@ impl Update {
 }
 
 const UPDATE_FUNCTIONS: &[&str] = &["if_not_exists", "list_append"];
-const CONDITION_FUNCTIONS: &[&str] = &[
-    "attribute_exists",
-    "attribute_not_exists",
-    "attribute_type",
-    "begins_with",
-    "contains",
-    "size",
-];
 
 fn err(m: impl std::fmt::Display) -> Error {
     Error::validation(format!("Invalid UpdateExpression: {m}"))
