@@ -4,6 +4,7 @@
 use super::common::{consumed, refuse_unsupported};
 use crate::db::Database;
 use crate::error::{Error, Result};
+use crate::expr::ir::Cond;
 use crate::expr::key_condition::{key_range, KeyShape};
 use crate::expr::{
     check_placeholders_used_with_expressions, parse_condition, projection, ExprKind, Placeholders,
@@ -52,26 +53,14 @@ pub(crate) fn run(db: &Database, req: QueryInput) -> Result<QueryOutput> {
             "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.",
         ));
     };
-    check_placeholders_used_with_expressions(
+    let exprs = ReadExpressions::parse(
         req.expression_attribute_names.as_ref(),
         req.expression_attribute_values.as_ref(),
-        true,
-        true,
+        Some(key_text),
+        req.filter_expression.as_deref(),
+        req.projection_expression.as_deref(),
     )?;
-    let mut ph = Placeholders::new(
-        req.expression_attribute_names.as_ref(),
-        req.expression_attribute_values.as_ref(),
-    )?;
-    let key_cond = parse_condition(ExprKind::KeyCondition, key_text, &mut ph)?;
-    let filter = match &req.filter_expression {
-        Some(text) => Some(parse_condition(ExprKind::Filter, text, &mut ph)?),
-        None => None,
-    };
-    let paths = match &req.projection_expression {
-        Some(text) => Some(projection::parse(text, &mut ph)?),
-        None => None,
-    };
-    ph.check_unused()?;
+    let (key_cond, filter, paths) = (exprs.key.expect("given"), exprs.filter, exprs.projection);
 
     let state = db.lock();
     let t = state.table(name).ok_or_else(Error::resource_not_found)?;
@@ -127,6 +116,46 @@ pub(crate) fn run(db: &Database, req: QueryInput) -> Result<QueryOutput> {
             &[],
         ),
     })
+}
+
+/// The expressions of a Query or Scan, parsed in DynamoDB's order (key condition, filter,
+/// projection) with one set of placeholders, unused placeholders checked last.
+pub(crate) struct ReadExpressions {
+    pub key: Option<Cond>,
+    pub filter: Option<Cond>,
+    pub projection: Option<Vec<crate::expr::ir::Path>>,
+}
+
+impl ReadExpressions {
+    pub fn parse(
+        names: Option<&crate::expr::Names>,
+        values: Option<&Item>,
+        key: Option<&str>,
+        filter: Option<&str>,
+        projection: Option<&str>,
+    ) -> Result<ReadExpressions> {
+        let value_exprs = key.is_some() || filter.is_some();
+        check_placeholders_used_with_expressions(
+            names,
+            values,
+            value_exprs || projection.is_some(),
+            value_exprs,
+        )?;
+        let mut ph = Placeholders::new(names, values)?;
+        let mut cond =
+            |kind, text: Option<&str>| text.map(|t| parse_condition(kind, t, &mut ph)).transpose();
+        let key = cond(ExprKind::KeyCondition, key)?;
+        let filter = cond(ExprKind::Filter, filter)?;
+        let projection = projection
+            .map(|t| projection::parse(t, &mut ph))
+            .transpose()?;
+        ph.check_unused()?;
+        Ok(ReadExpressions {
+            key,
+            filter,
+            projection,
+        })
+    }
 }
 
 /// A key attribute of the queried key that a Query filter mentions, if any.

@@ -3,12 +3,9 @@
 //! by exactly one segment).
 
 use super::common::{consumed, refuse_unsupported};
-use super::query::{resolve_index, start_key, Page};
+use super::query::{resolve_index, start_key, Page, ReadExpressions};
 use crate::db::Database;
 use crate::error::{Error, Result};
-use crate::expr::{
-    check_placeholders_used_with_expressions, parse_condition, projection, ExprKind, Placeholders,
-};
 use crate::types::{ScanInput, ScanOutput};
 use crate::validate::{enums, require_table_name, Constraints};
 
@@ -66,25 +63,14 @@ pub(crate) fn run(db: &Database, req: ScanInput) -> Result<ScanOutput> {
         }
         (Some(s), Some(t)) => Some((i64::from(s), i64::from(t))),
     };
-    check_placeholders_used_with_expressions(
+    let exprs = ReadExpressions::parse(
         req.expression_attribute_names.as_ref(),
         req.expression_attribute_values.as_ref(),
-        req.projection_expression.is_some() || req.filter_expression.is_some(),
-        req.filter_expression.is_some(),
+        None,
+        req.filter_expression.as_deref(),
+        req.projection_expression.as_deref(),
     )?;
-    let mut ph = Placeholders::new(
-        req.expression_attribute_names.as_ref(),
-        req.expression_attribute_values.as_ref(),
-    )?;
-    let filter = match &req.filter_expression {
-        Some(text) => Some(parse_condition(ExprKind::Filter, text, &mut ph)?),
-        None => None,
-    };
-    let paths = match &req.projection_expression {
-        Some(text) => Some(projection::parse(text, &mut ph)?),
-        None => None,
-    };
-    ph.check_unused()?;
+    let (filter, paths) = (exprs.filter, exprs.projection);
 
     let state = db.lock();
     let t = state.table(name).ok_or_else(Error::resource_not_found)?;
