@@ -91,6 +91,27 @@ operations! {
 }
 
 impl Database {
+    /// How a request would run: its IR, optimised plan, SQL, parameters and SQLite's query
+    /// plan (Query, Scan and GetItem; the request is checked as if it ran, nothing runs).
+    pub fn explain(
+        &self,
+        operation: &str,
+        request: serde_json::Value,
+    ) -> Result<crate::explain::Explain> {
+        match operation {
+            "Query" => ops::query::explain(self, crate::wire::from_json(request)?),
+            "Scan" => ops::scan::explain(self, crate::wire::from_json(request)?),
+            "GetItem" => ops::get_item::explain(self, crate::wire::from_json(request)?),
+            op if Self::operations().contains(&op) => Err(Error::validation(format!(
+                "explain covers Query, Scan and GetItem; {op} has no read plan to show"
+            ))),
+            _ => Err(Error::new(
+                crate::ErrorCode::UnknownOperationException,
+                String::new(),
+            )),
+        }
+    }
+
     /// A private in-memory database; two calls never share state.
     pub fn memory() -> Result<Database> {
         Ok(Self::from_state(State::memory()?))

@@ -18,6 +18,7 @@
 
 mod db;
 pub mod error;
+pub mod explain;
 pub mod expr;
 pub mod model;
 mod ops;

@@ -1,4 +1,4 @@
-//! The `dynoxide` command: the HTTP server (`dynoxide` or `dynoxide serve`).
+//! The `dynoxide` command: the HTTP server (`dynoxide` or `dynoxide serve`) and `dynoxide explain`.
 
 use clap::{Args, Parser, Subcommand};
 use dynoxide::Database;
@@ -23,6 +23,31 @@ struct Cli {
 enum Command {
     /// Run the HTTP server (the default).
     Serve(ServeArgs),
+    /// Show how a request becomes SQL: its IR, optimised plan, SQL, parameters, query plan.
+    Explain(ExplainArgs),
+}
+
+#[derive(Args)]
+struct ExplainArgs {
+    /// SQLite file whose tables the request reads; in memory when absent.
+    #[arg(long, env = "DYNOXIDE_DB_PATH")]
+    db_path: Option<PathBuf>,
+    /// A CreateTable request (JSON) to run first; repeat it for more tables.
+    #[arg(long, value_name = "JSON")]
+    create_table: Vec<String>,
+    /// Output: readable text, or one JSON object (ir, optimized_ir, sql, params, plan).
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+    /// The operation: Query, Scan or GetItem.
+    operation: String,
+    /// The request as DynamoDB JSON, or `-` to read it from standard input.
+    request: String,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
 }
 
 #[derive(Args, Clone)]
@@ -45,6 +70,7 @@ fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let args = match cli.command {
         Some(Command::Serve(a)) => a,
+        Some(Command::Explain(e)) => return explain(e),
         None => cli.serve,
     };
     tracing_subscriber::fmt()
@@ -61,6 +87,49 @@ fn main() -> std::process::ExitCode {
             std::process::ExitCode::FAILURE
         }
     }
+}
+
+fn explain(args: ExplainArgs) -> std::process::ExitCode {
+    match explain_text(&args) {
+        Ok(out) => {
+            println!("{out}");
+            std::process::ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("dynoxide explain: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// A DynamoDB error as `Code: message`, as the service would name it.
+fn described(e: dynoxide::Error) -> String {
+    format!("{}: {}", e.code().as_str(), e.message())
+}
+
+fn explain_text(args: &ExplainArgs) -> Result<String, Box<dyn std::error::Error>> {
+    let db = match &args.db_path {
+        Some(p) => Database::new(p)?,
+        None => Database::memory()?,
+    };
+    for table in &args.create_table {
+        db.execute("CreateTable", serde_json::from_str(table)?)
+            .map_err(described)?;
+    }
+    let request = if args.request == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)?;
+        text
+    } else {
+        args.request.clone()
+    };
+    let e = db
+        .explain(&args.operation, serde_json::from_str(&request)?)
+        .map_err(described)?;
+    Ok(match args.format {
+        Format::Text => e.to_string(),
+        Format::Json => serde_json::to_string_pretty(&e)?,
+    })
 }
 
 fn run(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {

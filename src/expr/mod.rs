@@ -1,14 +1,13 @@
 //! The expression compiler: grammar (`grammar/*.pest`) -> raw syntax -> checks -> one IR.
 //!
-//! Today: ConditionExpression syntax (also Filter and KeyCondition syntax), DynamoDB's static
-//! checks and messages, placeholder resolution, and the reference evaluator. The optimiser and
-//! the SQL lowering arrive with Query and Scan.
+//! Then `optimize` rewrites the IR with small rules and `lower` turns it into SQL for SQLite;
+//! `eval` is the reference evaluator the SQL is tested against.
 
 mod condition;
 pub mod eval;
 pub mod ir;
-pub mod key_condition;
 pub mod lower;
+pub mod optimize;
 pub mod projection;
 mod syntax;
 pub mod update;

@@ -317,6 +317,9 @@ mod lowering_matches_the_reference_evaluator {
             params.extend(l.params.iter().cloned());
             let got: i64 = conn.query_row(&sql, rusqlite::params_from_iter(params), |r| r.get(0)).unwrap();
             prop_assert_eq!(got == 1, eval::eval(&c, &item), "{} on {:?}", c, item);
+            // The optimiser never changes an answer.
+            let o = crate::expr::optimize::optimize(c.clone());
+            prop_assert_eq!(eval::eval(&o, &item), eval::eval(&c, &item), "{} became {}", c, o);
         }
     }
 }

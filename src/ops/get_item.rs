@@ -3,12 +3,17 @@
 use super::common::{consumed, key_of_key, read_units, EmptyKeyWording};
 use crate::db::Database;
 use crate::error::{Error, Result};
+use crate::explain::{hex, literal, Explain};
+use crate::expr::ir::Path;
 use crate::expr::{projection, Placeholders};
 use crate::model::codec::check_value;
+use crate::model::value::Item;
 use crate::types::{GetItemInput, GetItemOutput};
 use crate::validate::{enums, require_table_name, Constraints};
+use rusqlite::types::Value;
 
-pub(crate) fn run(db: &Database, req: GetItemInput) -> Result<GetItemOutput> {
+/// Checks a GetItem request and parses its projection: everything done before the lock.
+fn check(req: &GetItemInput) -> Result<(&str, &Item, Option<Vec<Path>>)> {
     let name = require_table_name(&req.table_name)?;
     let mut c = Constraints::default();
     c.name("tableName", name);
@@ -31,7 +36,6 @@ pub(crate) fn run(db: &Database, req: GetItemInput) -> Result<GetItemOutput> {
     for v in key.values() {
         check_value(v)?;
     }
-
     let projection = match &req.projection_expression {
         Some(text) => {
             let mut ph = Placeholders::new(req.expression_attribute_names.as_ref(), None)?;
@@ -41,7 +45,11 @@ pub(crate) fn run(db: &Database, req: GetItemInput) -> Result<GetItemOutput> {
         }
         None => None,
     };
+    Ok((name, key, projection))
+}
 
+pub(crate) fn run(db: &Database, req: GetItemInput) -> Result<GetItemOutput> {
+    let (name, key, projection) = check(&req)?;
     let state = db.lock();
     let t = state.table(name).ok_or_else(Error::resource_not_found)?;
     let (pk, sk) = key_of_key(t, key, EmptyKeyWording::WereInvalid)?;
@@ -58,5 +66,34 @@ pub(crate) fn run(db: &Database, req: GetItemInput) -> Result<GetItemOutput> {
     Ok(GetItemOutput {
         item,
         consumed_capacity: consumed(req.return_consumed_capacity.as_deref(), name, units, &[]),
+    })
+}
+
+/// The explanation of a GetItem: one lookup on the clustered key.
+pub(crate) fn explain(db: &Database, req: GetItemInput) -> Result<Explain> {
+    let (name, key, projection) = check(&req)?;
+    let state = db.lock();
+    let t = state.table(name).ok_or_else(Error::resource_not_found)?;
+    let (pk, sk) = key_of_key(t, key, EmptyKeyWording::WereInvalid)?;
+    let mut ir = vec![format!(
+        "Key: {}",
+        serde_json::to_string(key).map_err(|e| Error::internal(e.to_string()))?
+    )];
+    let mut optimized = vec![
+        format!("GetItem table={:?}", t.desc.table_name),
+        format!("  KeyLookup: pk = {}, sk = {}", hex(&pk), hex(&sk)),
+    ];
+    if let Some(paths) = &projection {
+        let paths: Vec<String> = paths.iter().map(ToString::to_string).collect();
+        ir.push(format!("ProjectionExpression: {}", paths.join(", ")));
+        optimized.push(format!("  Projection: {}", paths.join(", ")));
+    }
+    let params = [Value::Blob(pk), Value::Blob(sk)];
+    Ok(Explain {
+        ir: ir.join("\n"),
+        optimized_ir: optimized.join("\n"),
+        plan: state.query_plan(&t.sql.select, &params)?,
+        params: params.iter().map(literal).collect(),
+        sql: t.sql.select.clone(),
     })
 }

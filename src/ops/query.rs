@@ -4,15 +4,20 @@
 use super::common::{consumed, refuse_unsupported};
 use crate::db::Database;
 use crate::error::{Error, Result};
+use crate::explain::Explain;
 use crate::expr::ir::Cond;
-use crate::expr::key_condition::{key_range, KeyShape};
+use crate::expr::lower::{lower, Lowered};
+use crate::expr::optimize::key_range::{key_range, KeyRange, KeyShape};
+use crate::expr::optimize::optimize_traced;
 use crate::expr::{
     check_placeholders_used_with_expressions, parse_condition, projection, ExprKind, Placeholders,
 };
 use crate::model::codec::decode_item;
 use crate::model::key::{encode_key_value, ScalarType};
 use crate::model::value::Item;
+use crate::storage::read::{partition_sql, ReadSql};
 use crate::storage::schema::{IndexMeta, KeyDef, ProjectionKind, TableMeta};
+use crate::storage::State;
 use crate::types::{QueryInput, QueryOutput};
 use crate::validate::{enums, require_table_name, Constraints};
 
@@ -25,7 +30,8 @@ const SELECT: &[&str] = &[
     "ALL_PROJECTED_ATTRIBUTES",
 ];
 
-pub(crate) fn run(db: &Database, req: QueryInput) -> Result<QueryOutput> {
+/// Checks a Query request and parses its expressions: everything done before the lock.
+fn check(req: &QueryInput) -> Result<ReadExpressions> {
     let name = require_table_name(&req.table_name)?;
     let mut c = Constraints::default();
     c.name("tableName", name);
@@ -53,22 +59,31 @@ pub(crate) fn run(db: &Database, req: QueryInput) -> Result<QueryOutput> {
             "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.",
         ));
     };
-    let exprs = ReadExpressions::parse(
+    ReadExpressions::parse(
         req.expression_attribute_names.as_ref(),
         req.expression_attribute_values.as_ref(),
         Some(key_text),
         req.filter_expression.as_deref(),
         req.projection_expression.as_deref(),
-    )?;
-    let (key_cond, filter, paths) = (exprs.key.expect("given"), exprs.filter, exprs.projection);
+    )
+}
 
-    let state = db.lock();
+/// A planned Query: what it reads and the SQL that reads it.
+struct Planned<'s> {
+    t: &'s TableMeta,
+    index: Option<&'s IndexMeta>,
+    range: KeyRange,
+    filter: Option<Optimized>,
+    read: ReadSql,
+}
+
+fn plan<'s>(state: &'s State, req: &QueryInput, exprs: &ReadExpressions) -> Result<Planned<'s>> {
+    let name = req.table_name.as_deref().unwrap_or_default();
     let t = state.table(name).ok_or_else(Error::resource_not_found)?;
-    let consistent = req.consistent_read.unwrap_or(false);
     let index = resolve_index(
         t,
         req.index_name.as_deref(),
-        consistent,
+        req.consistent_read.unwrap_or(false),
         req.select.as_deref(),
     )?;
     let key = index.map_or(&t.key, |ix| &ix.key);
@@ -76,34 +91,51 @@ pub(crate) fn run(db: &Database, req: QueryInput) -> Result<QueryOutput> {
         hash: (key.hash.name.as_str(), key.hash.ty),
         range: key.range.as_ref().map(|r| (r.name.as_str(), r.ty)),
     };
-    let range = key_range(&key_cond, &shape)?;
-    let filter = match &filter {
-        Some(f) => {
-            if let Some(k) = filter_key_attribute(f, key) {
-                return Err(Error::validation(format!(
-                    "Filter Expression can only contain non-primary key attributes: Primary key attribute: {k}"
-                )));
-            }
-            Some(crate::expr::lower::lower(f)?)
-        }
-        None => None,
-    };
+    let range = key_range(exprs.key.as_ref().expect("checked"), &shape)?;
+    if let Some(k) = exprs
+        .filter
+        .as_ref()
+        .and_then(|f| filter_key_attribute(f, key))
+    {
+        return Err(Error::validation(format!(
+            "Filter Expression can only contain non-primary key attributes: Primary key attribute: {k}"
+        )));
+    }
+    let filter = exprs.filter.as_ref().map(Optimized::new).transpose()?;
     let start_after = match &req.exclusive_start_key {
         Some(esk) => Some(start_key(t, index, esk, false)?),
         None => None,
     };
-
-    let mut page = Page::new(t, index, req.limit, req.select.as_deref(), paths);
-    state.scan_partition(
+    let read = partition_sql(
         t,
         index,
         &range,
         start_after.as_deref(),
         req.scan_index_forward.unwrap_or(true),
-        filter.as_ref(),
-        |raw, size, passed| page.visit(raw, size, passed),
-    )?;
-    let out = page.finish(consistent);
+        filter.as_ref().and_then(|f| f.lowered.as_ref()),
+    );
+    Ok(Planned {
+        t,
+        index,
+        range,
+        filter,
+        read,
+    })
+}
+
+pub(crate) fn run(db: &Database, req: QueryInput) -> Result<QueryOutput> {
+    let exprs = check(&req)?;
+    let state = db.lock();
+    let p = plan(&state, &req, &exprs)?;
+    let mut page = Page::new(
+        p.t,
+        p.index,
+        req.limit,
+        req.select.as_deref(),
+        exprs.projection,
+    );
+    state.run_read(&p.read, |raw, size, passed| page.visit(raw, size, passed))?;
+    let out = page.finish(req.consistent_read.unwrap_or(false));
     Ok(QueryOutput {
         items: out.items,
         count: out.count,
@@ -111,11 +143,90 @@ pub(crate) fn run(db: &Database, req: QueryInput) -> Result<QueryOutput> {
         last_evaluated_key: out.last_evaluated_key,
         consumed_capacity: consumed(
             req.return_consumed_capacity.as_deref(),
-            name,
+            req.table_name.as_deref().unwrap_or_default(),
             out.units,
             &[],
         ),
     })
+}
+
+/// The explanation of a Query.
+pub(crate) fn explain(db: &Database, req: QueryInput) -> Result<Explain> {
+    let exprs = check(&req)?;
+    let state = db.lock();
+    let p = plan(&state, &req, &exprs)?;
+    let mut head = format!("Query table={:?}", p.t.desc.table_name);
+    if let Some(ix) = p.index {
+        head.push_str(&format!(" index={:?}", ix.name));
+    }
+    if !req.scan_index_forward.unwrap_or(true) {
+        head.push_str(" backward");
+    }
+    if let Some(l) = req.limit {
+        head.push_str(&format!(" limit={l}"));
+    }
+    let mut optimized = vec![head, format!("  KeyRange: {}", p.range)];
+    describe_read(&exprs, p.filter.as_ref(), &mut optimized);
+    explained(&state, exprs.describe(), optimized, p.read)
+}
+
+/// The optimised filter's and projection's lines of an explained Query or Scan.
+pub(crate) fn describe_read(
+    exprs: &ReadExpressions,
+    filter: Option<&Optimized>,
+    out: &mut Vec<String>,
+) {
+    if let Some(f) = filter {
+        let rules = if f.rules.is_empty() {
+            String::new()
+        } else {
+            format!("  [rules: {}]", f.rules.join(", "))
+        };
+        out.push(format!("  Filter: {}{rules}", f.cond));
+    }
+    if let Some(paths) = &exprs.projection {
+        let paths: Vec<String> = paths.iter().map(ToString::to_string).collect();
+        out.push(format!("  Projection: {}", paths.join(", ")));
+    }
+}
+
+/// Fills in an explanation's SQL part from the statement that would run.
+pub(crate) fn explained(
+    state: &State,
+    ir: String,
+    optimized: Vec<String>,
+    read: ReadSql,
+) -> Result<Explain> {
+    Ok(Explain {
+        ir,
+        optimized_ir: optimized.join("\n"),
+        plan: state.query_plan(&read.sql, &read.params)?,
+        params: read.params.iter().map(crate::explain::literal).collect(),
+        sql: read.sql,
+    })
+}
+
+/// A filter after the optimiser, and lowered to SQL unless it is always true.
+pub(crate) struct Optimized {
+    pub cond: Cond,
+    pub rules: Vec<&'static str>,
+    pub lowered: Option<Lowered>,
+}
+
+impl Optimized {
+    pub fn new(c: &Cond) -> Result<Optimized> {
+        let (cond, rules) = optimize_traced(c.clone());
+        // An always-true filter costs nothing per row: the statement passes every row.
+        let lowered = match cond {
+            Cond::Const(true) => None,
+            ref c => Some(lower(c)?),
+        };
+        Ok(Optimized {
+            cond,
+            rules,
+            lowered,
+        })
+    }
 }
 
 /// The expressions of a Query or Scan, parsed in DynamoDB's order (key condition, filter,
@@ -155,6 +266,24 @@ impl ReadExpressions {
             filter,
             projection,
         })
+    }
+    /// The parsed expressions, one line each, as `explain` shows them.
+    pub fn describe(&self) -> String {
+        let mut lines = Vec::new();
+        if let Some(k) = &self.key {
+            lines.push(format!("KeyConditionExpression: {k}"));
+        }
+        if let Some(f) = &self.filter {
+            lines.push(format!("FilterExpression: {f}"));
+        }
+        if let Some(p) = &self.projection {
+            let paths: Vec<String> = p.iter().map(ToString::to_string).collect();
+            lines.push(format!("ProjectionExpression: {}", paths.join(", ")));
+        }
+        if lines.is_empty() {
+            lines.push("(no expressions)".to_string());
+        }
+        lines.join("\n")
     }
 }
 

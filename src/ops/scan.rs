@@ -3,9 +3,15 @@
 //! by exactly one segment).
 
 use super::common::{consumed, refuse_unsupported};
-use super::query::{resolve_index, start_key, Page, ReadExpressions};
+use super::query::{
+    describe_read, explained, resolve_index, start_key, Optimized, Page, ReadExpressions,
+};
 use crate::db::Database;
 use crate::error::{Error, Result};
+use crate::explain::Explain;
+use crate::storage::read::{scan_sql, ReadSql};
+use crate::storage::schema::{IndexMeta, TableMeta};
+use crate::storage::State;
 use crate::types::{ScanInput, ScanOutput};
 use crate::validate::{enums, require_table_name, Constraints};
 
@@ -16,7 +22,8 @@ const SELECT: &[&str] = &[
     "ALL_PROJECTED_ATTRIBUTES",
 ];
 
-pub(crate) fn run(db: &Database, req: ScanInput) -> Result<ScanOutput> {
+/// Checks a Scan request and parses its expressions: everything done before the lock.
+fn check(req: &ScanInput) -> Result<(Option<(i64, i64)>, ReadExpressions)> {
     let name = require_table_name(&req.table_name)?;
     let mut c = Constraints::default();
     c.name("tableName", name);
@@ -70,32 +77,64 @@ pub(crate) fn run(db: &Database, req: ScanInput) -> Result<ScanOutput> {
         req.filter_expression.as_deref(),
         req.projection_expression.as_deref(),
     )?;
-    let (filter, paths) = (exprs.filter, exprs.projection);
+    Ok((segment, exprs))
+}
 
-    let state = db.lock();
+/// A planned Scan: what it reads and the SQL that reads it.
+struct Planned<'s> {
+    t: &'s TableMeta,
+    index: Option<&'s IndexMeta>,
+    filter: Option<Optimized>,
+    read: ReadSql,
+}
+
+fn plan<'s>(
+    state: &'s State,
+    req: &ScanInput,
+    segment: Option<(i64, i64)>,
+    exprs: &ReadExpressions,
+) -> Result<Planned<'s>> {
+    let name = req.table_name.as_deref().unwrap_or_default();
     let t = state.table(name).ok_or_else(Error::resource_not_found)?;
-    let consistent = req.consistent_read.unwrap_or(false);
     let index = resolve_index(
         t,
         req.index_name.as_deref(),
-        consistent,
+        req.consistent_read.unwrap_or(false),
         req.select.as_deref(),
     )?;
     let start_after = match &req.exclusive_start_key {
         Some(esk) => Some(start_key(t, index, esk, true)?),
         None => None,
     };
-    let mut page = Page::new(t, index, req.limit, req.select.as_deref(), paths);
-    let filter = filter.as_ref().map(crate::expr::lower::lower).transpose()?;
-    state.scan_all(
+    let filter = exprs.filter.as_ref().map(Optimized::new).transpose()?;
+    let read = scan_sql(
         t,
         index,
         segment,
         start_after.as_deref(),
-        filter.as_ref(),
-        |raw, size, passed| page.visit(raw, size, passed),
-    )?;
-    let out = page.finish(consistent);
+        filter.as_ref().and_then(|f| f.lowered.as_ref()),
+    );
+    Ok(Planned {
+        t,
+        index,
+        filter,
+        read,
+    })
+}
+
+pub(crate) fn run(db: &Database, req: ScanInput) -> Result<ScanOutput> {
+    let (segment, exprs) = check(&req)?;
+    let state = db.lock();
+    let p = plan(&state, &req, segment, &exprs)?;
+    let mut page = Page::new(
+        p.t,
+        p.index,
+        req.limit,
+        req.select.as_deref(),
+        exprs.projection,
+    );
+    state.run_read(&p.read, |raw, size, passed| page.visit(raw, size, passed))?;
+    let out = page.finish(req.consistent_read.unwrap_or(false));
     Ok(ScanOutput {
         items: out.items,
         count: out.count,
@@ -103,9 +142,29 @@ pub(crate) fn run(db: &Database, req: ScanInput) -> Result<ScanOutput> {
         last_evaluated_key: out.last_evaluated_key,
         consumed_capacity: consumed(
             req.return_consumed_capacity.as_deref(),
-            name,
+            req.table_name.as_deref().unwrap_or_default(),
             out.units,
             &[],
         ),
     })
+}
+
+/// The explanation of a Scan.
+pub(crate) fn explain(db: &Database, req: ScanInput) -> Result<Explain> {
+    let (segment, exprs) = check(&req)?;
+    let state = db.lock();
+    let p = plan(&state, &req, segment, &exprs)?;
+    let mut head = format!("Scan table={:?}", p.t.desc.table_name);
+    if let Some(ix) = p.index {
+        head.push_str(&format!(" index={:?}", ix.name));
+    }
+    if let Some((seg, total)) = segment {
+        head.push_str(&format!(" segment={seg}/{total}"));
+    }
+    if let Some(l) = req.limit {
+        head.push_str(&format!(" limit={l}"));
+    }
+    let mut optimized = vec![head];
+    describe_read(&exprs, p.filter.as_ref(), &mut optimized);
+    explained(&state, exprs.describe(), optimized, p.read)
 }

@@ -4,11 +4,11 @@
 //! by the encoded key values; each secondary index is a table `t<id>_x<n>(ipk, isk, pk, sk,
 //! size)` maintained by [`write::write_item`]. Internal names are built from integers only.
 
+pub(crate) mod read;
 pub(crate) mod schema;
 pub(crate) mod write;
 
 use crate::error::{Error, Result};
-use crate::expr::lower::Lowered;
 use crate::model::codec::decode_item;
 use crate::model::Item;
 use crate::types::TableDescription;
@@ -34,9 +34,6 @@ pub(crate) struct State {
     pub tables: BTreeMap<String, TableMeta>,
     next_table_id: i64,
 }
-
-/// Where a read's SELECT list takes its filter column (an internal marker, never user text).
-const PASS_SLOT: &str = "/*pass*/";
 
 const CATALOG_SQL: &str = "CREATE TABLE IF NOT EXISTS dynoxide_catalog (
     name TEXT PRIMARY KEY,
@@ -242,153 +239,6 @@ impl State {
         self.conn.flush_prepared_statement_cache();
         self.tables.insert(t.desc.table_name.clone(), t);
         Ok(())
-    }
-
-    /// Visits the items of one partition in key order (of the table or of one of its indexes),
-    /// within the sort-key bounds and after `start_after` (the encoded sort key, or for an
-    /// index the encoded index sort key, table pk and table sk). `visit` gets the stored item
-    /// and its size, and returns false to stop.
-    #[allow(clippy::too_many_arguments)]
-    pub fn scan_partition(
-        &self,
-        t: &TableMeta,
-        index: Option<&IndexMeta>,
-        range: &crate::expr::key_condition::KeyRange,
-        start_after: Option<&[Vec<u8>]>,
-        forward: bool,
-        filter: Option<&Lowered>,
-        visit: impl FnMut(&[u8], usize, bool) -> Result<bool>,
-    ) -> Result<()> {
-        use std::ops::Bound;
-        let dir = if forward { "ASC" } else { "DESC" };
-        let (mut sql, skcol) = match index {
-            None => (
-                format!("SELECT item, size{PASS_SLOT} FROM {} WHERE pk = ?1", t.sql.name),
-                "sk",
-            ),
-            Some(ix) => (
-                format!(
-                    "SELECT t.item, t.size{PASS_SLOT} FROM {} AS x JOIN {} AS t ON t.pk = x.pk AND t.sk = x.sk WHERE x.ipk = ?1",
-                    ix.sql.name, t.sql.name
-                ),
-                "x.isk",
-            ),
-        };
-        let mut params: Vec<&[u8]> = vec![&range.hash];
-        for (bound, incl, excl) in [(&range.lower, ">=", ">"), (&range.upper, "<=", "<")] {
-            let (op, v) = match bound {
-                Bound::Included(v) => (incl, v),
-                Bound::Excluded(v) => (excl, v),
-                Bound::Unbounded => continue,
-            };
-            params.push(v);
-            sql.push_str(&format!(" AND {skcol} {op} ?{}", params.len()));
-        }
-        let after = if forward { ">" } else { "<" };
-        if let Some(start) = start_after {
-            let first = params.len() + 1;
-            params.extend(start.iter().map(Vec::as_slice));
-            match index {
-                None => sql.push_str(&format!(" AND sk {after} ?{first}")),
-                Some(_) => sql.push_str(&format!(
-                    " AND (x.isk, x.pk, x.sk) {after} (?{first}, ?{}, ?{})",
-                    first + 1,
-                    first + 2
-                )),
-            }
-        }
-        match index {
-            None => sql.push_str(&format!(" ORDER BY sk {dir}")),
-            Some(_) => sql.push_str(&format!(" ORDER BY x.isk {dir}, x.pk {dir}, x.sk {dir}")),
-        }
-        let params: Vec<rusqlite::types::Value> = params
-            .into_iter()
-            .map(|b| rusqlite::types::Value::Blob(b.to_vec()))
-            .collect();
-        self.run_filtered(sql, params, filter, visit)
-    }
-
-    /// Runs a read whose SELECT list has the filter slot: SQLite evaluates the filter per row
-    /// in the same statement, and `visit` learns whether each evaluated row passed.
-    fn run_filtered(
-        &self,
-        sql: String,
-        mut params: Vec<rusqlite::types::Value>,
-        filter: Option<&Lowered>,
-        mut visit: impl FnMut(&[u8], usize, bool) -> Result<bool>,
-    ) -> Result<()> {
-        let pass = match filter {
-            Some(f) => {
-                let text = format!(", ({})", f.sql(params.len() + 1));
-                params.extend(f.params.iter().cloned());
-                text
-            }
-            None => ", 1".to_string(),
-        };
-        let sql = sql.replacen(PASS_SLOT, &pass, 1);
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
-        while let Some(row) = rows.next()? {
-            let bytes = row.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?;
-            let size = row.get::<_, i64>(1)? as usize;
-            let passed = row.get::<_, i64>(2)? != 0;
-            if !visit(bytes, size, passed)? {
-                break;
-            }
-        }
-        Ok(())
-    }
-
-    /// Visits every item of a table or index in key order (one parallel-scan segment of it
-    /// when `segment` is `(segment, total)`), after `start_after` (table pk and sk, or for an
-    /// index its pk and sk then the table's). `visit` returns false to stop.
-    pub fn scan_all(
-        &self,
-        t: &TableMeta,
-        index: Option<&IndexMeta>,
-        segment: Option<(i64, i64)>,
-        start_after: Option<&[Vec<u8>]>,
-        filter: Option<&Lowered>,
-        visit: impl FnMut(&[u8], usize, bool) -> Result<bool>,
-    ) -> Result<()> {
-        let (mut sql, keycols, hashcol) = match index {
-            None => (
-                format!("SELECT item, size{PASS_SLOT} FROM {} WHERE 1", t.sql.name),
-                "(pk, sk)",
-                "pk",
-            ),
-            Some(ix) => (
-                format!(
-                    "SELECT t.item, t.size{PASS_SLOT} FROM {} AS x JOIN {} AS t ON t.pk = x.pk AND t.sk = x.sk WHERE 1",
-                    ix.sql.name, t.sql.name
-                ),
-                "(x.ipk, x.isk, x.pk, x.sk)",
-                "x.ipk",
-            ),
-        };
-        let mut params: Vec<rusqlite::types::Value> = Vec::new();
-        if let Some((seg, total)) = segment {
-            params.push(total.into());
-            params.push(seg.into());
-            sql.push_str(&format!(" AND dynoxide_segment({hashcol}, ?1) = ?2"));
-        }
-        if let Some(start) = start_after {
-            let first = params.len() + 1;
-            let marks: Vec<String> = (first..first + start.len())
-                .map(|i| format!("?{i}"))
-                .collect();
-            params.extend(
-                start
-                    .iter()
-                    .map(|b| rusqlite::types::Value::Blob(b.clone())),
-            );
-            sql.push_str(&format!(" AND {keycols} > ({})", marks.join(", ")));
-        }
-        sql.push_str(&format!(
-            " ORDER BY {}",
-            keycols.trim_matches(|c| c == '(' || c == ')')
-        ));
-        self.run_filtered(sql, params, filter, visit)
     }
 
     /// Reads and decodes one item by encoded key, straight from SQLite's buffer.
