@@ -15,6 +15,8 @@ pub struct Database {
 
 struct Inner {
     state: Mutex<State>,
+    /// ClientRequestToken results; locked only while `state` is held.
+    tokens: Mutex<ops::transact::TokenCache>,
     region: String,
 }
 
@@ -88,6 +90,14 @@ operations! {
     query: "Query" => QueryInput, QueryOutput;
     /// Scan.
     scan: "Scan" => ScanInput, ScanOutput;
+    /// BatchGetItem.
+    batch_get_item: "BatchGetItem" => BatchGetItemInput, BatchGetItemOutput;
+    /// BatchWriteItem.
+    batch_write_item: "BatchWriteItem" => BatchWriteItemInput, BatchWriteItemOutput;
+    /// TransactGetItems.
+    transact_get_items: "TransactGetItems" => TransactGetItemsInput, TransactGetItemsOutput;
+    /// TransactWriteItems.
+    transact_write_items: "TransactWriteItems" => TransactWriteItemsInput, TransactWriteItemsOutput;
 }
 
 impl Database {
@@ -126,6 +136,7 @@ impl Database {
         Database {
             inner: Arc::new(Inner {
                 state: Mutex::new(state),
+                tokens: Mutex::default(),
                 region: "us-east-1".to_string(),
             }),
         }
@@ -143,6 +154,14 @@ impl Database {
     /// The region used in ARNs.
     pub fn region(&self) -> &str {
         &self.inner.region
+    }
+
+    /// The ClientRequestToken cache; lock it only while holding [`Database::lock`].
+    pub(crate) fn tokens(&self) -> MutexGuard<'_, ops::transact::TokenCache> {
+        self.inner
+            .tokens
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Locks the connection and catalog. A panic elsewhere never wedges the database: every

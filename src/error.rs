@@ -152,7 +152,9 @@ impl Error {
         body.insert("__type".into(), self.type_name().into());
         if !self.message.is_empty() {
             let key = match self.code {
-                ErrorCode::SerializationException => "Message",
+                ErrorCode::SerializationException | ErrorCode::TransactionCanceledException => {
+                    "Message"
+                }
                 _ => "message",
             };
             body.insert(key.into(), self.message.clone().into());

@@ -53,6 +53,22 @@ impl Constraints {
         self.length(path, &name, name.chars().count(), 3, 255);
     }
 
+    /// The table names keying a batch's RequestItems map: one failure for the whole map.
+    pub fn table_name_keys<'k>(
+        &mut self,
+        path: &str,
+        shown: &dyn Display,
+        mut keys: impl Iterator<Item = &'k String>,
+    ) {
+        if keys.any(|k| !is_valid_name(k) || !(3..=255).contains(&k.chars().count())) {
+            self.fail(
+                Some(shown),
+                path,
+                &format!("Map keys must satisfy constraint: [Member must have length less than or equal to 255, Member must have length greater than or equal to 3, Member must satisfy regular expression pattern: {TABLE_NAME_PATTERN}]"),
+            );
+        }
+    }
+
     /// A string or list length within bounds.
     pub fn length(&mut self, path: &str, shown: &dyn Display, len: usize, min: usize, max: usize) {
         if len < min {

@@ -1,11 +1,12 @@
 //! Pieces several item operations share: key extraction, capacity, limits.
 
 use crate::error::{Error, Result};
-use crate::model::key::{encode_key_value, ScalarType};
+use crate::model::key::{decode_key_value, encode_key_value, ScalarType};
 use crate::model::value::{AttributeValue, Item};
 use crate::storage::schema::{KeyAttr, TableMeta};
 use crate::storage::write::IndexWrite;
-use crate::types::{Capacity, ConsumedCapacity};
+use crate::storage::State;
+use crate::types::{Capacity, ConsumedCapacity, ItemCollectionMetrics};
 use std::collections::BTreeMap;
 
 /// DynamoDB's item size limit (400 KB); an item of exactly this size is accepted.
@@ -77,22 +78,46 @@ fn check_key_value(
     encode_key_value(v)
 }
 
-/// Encoded (pk, sk) of a full item (PutItem): each key attribute present with its type.
-pub(crate) fn key_of_item(t: &TableMeta, item: &Item) -> Result<(Vec<u8>, Vec<u8>)> {
-    let mut out = (Vec::new(), Vec::new());
-    for (i, a) in t.key.attrs().enumerate() {
-        let v = item.get(&a.name).ok_or_else(|| {
-            Error::invalid_param(format!("Missing the key {} in the item", a.name))
-        })?;
+/// The error for an item whose key attributes are missing or mistyped, if any. Transactions
+/// report it as a cancellation reason, apart from value errors (empty, too long).
+pub(crate) fn item_key_shape_error(t: &TableMeta, item: &Item) -> Option<Error> {
+    for a in t.key.attrs() {
+        let Some(v) = item.get(&a.name) else {
+            return Some(Error::invalid_param(format!(
+                "Missing the key {} in the item",
+                a.name
+            )));
+        };
         if ScalarType::of(v) != Some(a.ty) {
-            return Err(Error::invalid_param(format!(
+            return Some(Error::invalid_param(format!(
                 "Type mismatch for key {} expected: {} actual: {}",
                 a.name,
                 a.ty.as_str(),
                 v.type_name()
             )));
         }
-        let enc = check_key_value(a, v, EmptyKeyWording::NotValid, i == 0)?;
+    }
+    None
+}
+
+/// The error for a `Key` that does not match the table's key schema, if any.
+pub(crate) fn key_shape_error(t: &TableMeta, key: &Item) -> Option<Error> {
+    let matches = key.len() == t.key.attrs().count()
+        && t.key
+            .attrs()
+            .all(|a| key.get(&a.name).and_then(ScalarType::of) == Some(a.ty));
+    (!matches).then(|| Error::validation("The provided key element does not match the schema"))
+}
+
+/// Encodes the key values of an item or key whose shape is checked.
+fn encode_key(
+    t: &TableMeta,
+    values: &Item,
+    wording: EmptyKeyWording,
+) -> Result<(Vec<u8>, Vec<u8>)> {
+    let mut out = (Vec::new(), Vec::new());
+    for (i, a) in t.key.attrs().enumerate() {
+        let enc = check_key_value(a, &values[&a.name], wording, i == 0)?;
         if i == 0 {
             out.0 = enc;
         } else {
@@ -102,32 +127,24 @@ pub(crate) fn key_of_item(t: &TableMeta, item: &Item) -> Result<(Vec<u8>, Vec<u8
     Ok(out)
 }
 
+/// Encoded (pk, sk) of a full item (PutItem): each key attribute present with its type.
+pub(crate) fn key_of_item(t: &TableMeta, item: &Item) -> Result<(Vec<u8>, Vec<u8>)> {
+    if let Some(e) = item_key_shape_error(t, item) {
+        return Err(e);
+    }
+    encode_key(t, item, EmptyKeyWording::NotValid)
+}
+
 /// Encoded (pk, sk) of a `Key` (GetItem, DeleteItem): exactly the key attributes.
 pub(crate) fn key_of_key(
     t: &TableMeta,
     key: &Item,
     wording: EmptyKeyWording,
 ) -> Result<(Vec<u8>, Vec<u8>)> {
-    let mismatch = || Error::validation("The provided key element does not match the schema");
-    if key.len() != t.key.attrs().count() {
-        return Err(mismatch());
+    if let Some(e) = key_shape_error(t, key) {
+        return Err(e);
     }
-    for a in t.key.attrs() {
-        match key.get(&a.name) {
-            Some(v) if ScalarType::of(v) == Some(a.ty) => {}
-            _ => return Err(mismatch()),
-        }
-    }
-    let mut out = (Vec::new(), Vec::new());
-    for (i, a) in t.key.attrs().enumerate() {
-        let enc = check_key_value(a, &key[&a.name], wording, i == 0)?;
-        if i == 0 {
-            out.0 = enc;
-        } else {
-            out.1 = enc;
-        }
-    }
-    Ok(out)
+    encode_key(t, key, wording)
 }
 
 /// Checks an item's secondary-index key attributes: right type and non-empty where present.
@@ -170,6 +187,22 @@ pub(crate) fn read_units(size: usize, consistent: bool) -> f64 {
     }
 }
 
+/// How ConsumedCapacity labels its units: transactions also report them as reads or writes.
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) enum Split {
+    No,
+    Read,
+    Write,
+}
+
+fn capacity(units: f64, split: Split) -> Capacity {
+    Capacity {
+        capacity_units: units,
+        read_capacity_units: (split == Split::Read).then_some(units),
+        write_capacity_units: (split == Split::Write).then_some(units),
+    }
+}
+
 /// Builds ConsumedCapacity for NONE / TOTAL / INDEXES.
 pub(crate) fn consumed(
     mode: Option<&str>,
@@ -177,41 +210,68 @@ pub(crate) fn consumed(
     table_units: f64,
     index_units: &[IndexWrite],
 ) -> Option<ConsumedCapacity> {
+    consumed_split(mode, table, table_units, index_units, Split::No)
+}
+
+/// [`consumed`], with units labelled as reads or writes.
+pub(crate) fn consumed_split(
+    mode: Option<&str>,
+    table: &str,
+    table_units: f64,
+    index_units: &[IndexWrite],
+    split: Split,
+) -> Option<ConsumedCapacity> {
     let total = table_units + index_units.iter().map(|i| i.units).sum::<f64>();
+    let whole = capacity(total, split);
+    let base = ConsumedCapacity {
+        table_name: table.to_string(),
+        capacity_units: total,
+        read_capacity_units: whole.read_capacity_units,
+        write_capacity_units: whole.write_capacity_units,
+        ..Default::default()
+    };
     match mode {
-        Some("TOTAL") => Some(ConsumedCapacity {
-            table_name: table.to_string(),
-            capacity_units: total,
-            ..Default::default()
-        }),
+        Some("TOTAL") => Some(base),
         Some("INDEXES") => {
             let pick = |global: bool| {
-                let m: BTreeMap<String, Capacity> = index_units
-                    .iter()
-                    .filter(|i| i.global == global)
-                    .map(|i| {
-                        (
-                            i.index.clone(),
-                            Capacity {
-                                capacity_units: i.units,
-                            },
-                        )
-                    })
-                    .collect();
+                let mut m: BTreeMap<String, Capacity> = BTreeMap::new();
+                for i in index_units.iter().filter(|i| i.global == global) {
+                    let c = m
+                        .entry(i.index.clone())
+                        .or_insert_with(|| capacity(0.0, split));
+                    *c = capacity(c.capacity_units + i.units, split);
+                }
                 (!m.is_empty()).then_some(m)
             };
             Some(ConsumedCapacity {
-                table_name: table.to_string(),
-                capacity_units: total,
-                table: Some(Capacity {
-                    capacity_units: table_units,
-                }),
+                table: Some(capacity(table_units, split)),
                 global_secondary_indexes: pick(true),
                 local_secondary_indexes: pick(false),
+                ..base
             })
         }
         _ => None,
     }
+}
+
+/// ItemCollectionMetrics for the collection at `pk`: DynamoDB reports them for tables with a
+/// local secondary index only.
+pub(crate) fn collection_metrics(
+    state: &State,
+    t: &TableMeta,
+    pk: &[u8],
+) -> Result<Option<ItemCollectionMetrics>> {
+    if !t.indexes.iter().any(|ix| !ix.global) {
+        return Ok(None);
+    }
+    let value = decode_key_value(t.key.hash.ty, pk)
+        .ok_or_else(|| Error::internal("stored partition key does not decode"))?;
+    let gb = state.collection_bytes(t, pk)? as f64 / f64::from(1u32 << 30);
+    let low = gb.floor();
+    Ok(Some(ItemCollectionMetrics {
+        item_collection_key: [(t.key.hash.name.clone(), value)].into(),
+        size_estimate_range_gb: vec![low, low + 1.0],
+    }))
 }
 
 /// Refuses a request member Dynoxide does not implement yet, rather than ignore it: ignoring

@@ -40,5 +40,6 @@ pub(crate) fn run(db: &Database, req: PutItemInput) -> Result<PutItemOutput> {
     Ok(PutItemOutput {
         attributes: out.attributes,
         consumed_capacity: out.consumed_capacity,
+        item_collection_metrics: out.item_collection_metrics,
     })
 }

@@ -1,7 +1,7 @@
 //! What PutItem and DeleteItem share: their common members, checked in DynamoDB's order, and
 //! the write itself (condition, the one write path, counters, capacity, ReturnValues).
 
-use super::common::{consumed, refuse_unsupported};
+use super::common::{collection_metrics, consumed, refuse_unsupported};
 use crate::error::{Error, ErrorCode, Result};
 use crate::expr::ir::Cond;
 use crate::expr::{
@@ -11,7 +11,7 @@ use crate::model::codec::{decode_item, EncodedItem};
 use crate::model::value::Item;
 use crate::storage::write::{write_item, write_units, Delta};
 use crate::storage::{State, Txn};
-use crate::types::ConsumedCapacity;
+use crate::types::{ConsumedCapacity, ItemCollectionMetrics};
 use crate::validate::{enums, Constraints};
 
 /// Builds [`WriteMembers`] from a PutItem, DeleteItem or UpdateItem request (same member names).
@@ -129,6 +129,7 @@ pub(crate) fn check_condition(
 pub(crate) struct WriteResult {
     pub attributes: Option<Item>,
     pub consumed_capacity: Option<ConsumedCapacity>,
+    pub item_collection_metrics: Option<ItemCollectionMetrics>,
 }
 
 /// Checks the condition, writes (`new = Some`) or deletes, updates counters, and shapes the
@@ -158,6 +159,11 @@ pub(crate) fn execute(
     let out = write_item(&tx, t, pk, sk, new, &mut delta)?;
     tx.commit()?;
     delta.apply(state.tables.get_mut(table).expect("looked up above"));
+    let t = &state.tables[table];
+    let item_collection_metrics = match members.return_item_collection_metrics {
+        Some("SIZE") => collection_metrics(state, t, pk)?,
+        _ => None,
+    };
 
     let old_size = out.old.as_ref().map_or(0, |o| o.size);
     let new_size = new.map_or(0, |(_, e)| e.size);
@@ -175,5 +181,6 @@ pub(crate) fn execute(
             units,
             &out.index_writes,
         ),
+        item_collection_metrics,
     })
 }

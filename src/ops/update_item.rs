@@ -97,5 +97,6 @@ pub(crate) fn run(db: &Database, req: UpdateItemInput) -> Result<UpdateItemOutpu
     Ok(UpdateItemOutput {
         attributes,
         consumed_capacity: out.consumed_capacity,
+        item_collection_metrics: out.item_collection_metrics,
     })
 }

@@ -169,6 +169,28 @@ impl State {
         Ok(())
     }
 
+    /// Bytes stored under one partition key: the table's items plus their LSI entries (an
+    /// item collection, in DynamoDB's terms).
+    pub fn collection_bytes(&self, t: &TableMeta, pk: &[u8]) -> Result<i64> {
+        let mut total: i64 = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT coalesce(sum(size), 0) FROM {} WHERE pk = ?1",
+                t.sql.name
+            ))?
+            .query_row([pk], |r| r.get(0))?;
+        for ix in t.indexes.iter().filter(|ix| !ix.global) {
+            total += self
+                .conn
+                .prepare_cached(&format!(
+                    "SELECT coalesce(sum(size), 0) FROM {} WHERE ipk = ?1",
+                    ix.sql.name
+                ))?
+                .query_row([pk], |r| r.get::<_, i64>(0))?;
+        }
+        Ok(total)
+    }
+
     /// SQLite's EXPLAIN QUERY PLAN for a statement, one line per step, indented by depth.
     pub fn query_plan(&self, sql: &str, params: &[Value]) -> Result<Vec<String>> {
         let mut stmt = self.conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;

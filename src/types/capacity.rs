@@ -7,6 +7,12 @@ use std::collections::BTreeMap;
 pub struct Capacity {
     /// Units consumed.
     pub capacity_units: f64,
+    /// Read units (transactions report reads and writes apart).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read_capacity_units: Option<f64>,
+    /// Write units (transactions report reads and writes apart).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub write_capacity_units: Option<f64>,
 }
 
 /// `ConsumedCapacity` as DynamoDB reports it.
@@ -17,6 +23,12 @@ pub struct ConsumedCapacity {
     pub table_name: String,
     /// Total units (table plus indexes).
     pub capacity_units: f64,
+    /// Read units (transactions).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read_capacity_units: Option<f64>,
+    /// Write units (transactions).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub write_capacity_units: Option<f64>,
     /// Table-only units (INDEXES).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub table: Option<Capacity>,

@@ -52,6 +52,9 @@ pub struct PutItemOutput {
     /// Consumed capacity, when asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub consumed_capacity: Option<ConsumedCapacity>,
+    /// The size of the item's collection (tables with LSIs, ReturnItemCollectionMetrics SIZE).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item_collection_metrics: Option<super::ItemCollectionMetrics>,
 }
 
 /// GetItem request.
@@ -142,6 +145,9 @@ pub struct DeleteItemOutput {
     /// Consumed capacity, when asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub consumed_capacity: Option<ConsumedCapacity>,
+    /// The size of the item's collection (tables with LSIs, ReturnItemCollectionMetrics SIZE).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item_collection_metrics: Option<super::ItemCollectionMetrics>,
 }
 
 /// UpdateItem request.
@@ -199,6 +205,9 @@ pub struct UpdateItemOutput {
     /// Consumed capacity, when asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub consumed_capacity: Option<ConsumedCapacity>,
+    /// The size of the item's collection (tables with LSIs, ReturnItemCollectionMetrics SIZE).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item_collection_metrics: Option<super::ItemCollectionMetrics>,
 }
 
 /// Query request.

@@ -3,10 +3,12 @@
 //! Required request members are `Option`s so a missing one gets DynamoDB's own error rather
 //! than a deserialisation failure.
 
+mod batch;
 mod capacity;
 mod item;
 mod table;
 
+pub use batch::*;
 pub use capacity::*;
 pub use item::*;
 pub use table::*;

@@ -1,0 +1,169 @@
+//! BatchGetItem: up to 100 keys across tables, all read under one lock (one snapshot); the
+//! rest of a response past 16 MB comes back in UnprocessedKeys, in the request's shape.
+
+use super::common::{consumed, key_of_key, read_units, refuse_unsupported, EmptyKeyWording};
+use crate::db::Database;
+use crate::error::{Error, Result};
+use crate::expr::ir::Path;
+use crate::expr::{check_placeholders_used_with_expressions, projection, Placeholders};
+use crate::model::codec::check_value;
+use crate::model::value::Item;
+use crate::types::{BatchGetItemInput, BatchGetItemOutput, KeysAndAttributes};
+use crate::validate::{enums, Constraints};
+use std::collections::BTreeMap;
+
+const MAX_KEYS: usize = 100;
+/// DynamoDB returns at most this much per call.
+const MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
+
+/// The message of the two ways one list of keys can repeat a key.
+pub(crate) const DUPLICATE_KEYS: &str = "Provided list of item keys contains duplicates";
+
+/// The request-shape checks every batch shares: RequestItems present, non-empty, table-name
+/// keys; `shown` is how DynamoDB echoes the map.
+fn check_shape(req: &BatchGetItemInput) -> Result<&BTreeMap<String, KeysAndAttributes>> {
+    let mut c = Constraints::default();
+    if let Some(items) = c.not_null("requestItems", &req.request_items) {
+        let shown = serde_json::to_string(items).unwrap_or_default();
+        c.table_name_keys("requestItems", &shown, items.keys());
+        if items.is_empty() {
+            c.length("requestItems", &shown, 0, 1, usize::MAX);
+        }
+        for (table, ka) in items {
+            let path = format!("requestItems.{table}.member.keys");
+            if let Some(keys) = c.not_null(&path, &ka.keys) {
+                let shown = serde_json::to_string(keys).unwrap_or_default();
+                c.length(&path, &shown, keys.len(), 1, MAX_KEYS);
+            }
+        }
+    }
+    c.one_of(
+        "returnConsumedCapacity",
+        req.return_consumed_capacity.as_deref(),
+        enums::RETURN_CONSUMED_CAPACITY,
+    );
+    c.finish()?;
+    Ok(req.request_items.as_ref().expect("checked not null"))
+}
+
+/// One table's part of the request, checked.
+struct TableRead<'a> {
+    name: &'a str,
+    ka: &'a KeysAndAttributes,
+    projection: Option<Vec<Path>>,
+}
+
+pub(crate) fn run(db: &Database, req: BatchGetItemInput) -> Result<BatchGetItemOutput> {
+    let items = check_shape(&req)?;
+    let mut reads = Vec::with_capacity(items.len());
+    let mut total = 0;
+    for (name, ka) in items {
+        if ka.attributes_to_get.is_some() && ka.projection_expression.is_some() {
+            return Err(Error::validation(
+                "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {AttributesToGet} Expression parameters: {ProjectionExpression}",
+            ));
+        }
+        refuse_unsupported(&[("AttributesToGet", ka.attributes_to_get.is_some())])?;
+        check_placeholders_used_with_expressions(
+            ka.expression_attribute_names.as_ref(),
+            None,
+            ka.projection_expression.is_some(),
+            false,
+        )?;
+        let projection = match &ka.projection_expression {
+            Some(text) => {
+                let mut ph = Placeholders::new(ka.expression_attribute_names.as_ref(), None)?;
+                let paths = projection::parse(text, &mut ph)?;
+                ph.check_unused()?;
+                Some(paths)
+            }
+            None => None,
+        };
+        let keys = ka.keys.as_deref().unwrap_or_default();
+        for key in keys {
+            for v in key.values() {
+                check_value(v)?;
+            }
+        }
+        // Compared as given, before the table (and its key schema) is looked up.
+        for (i, key) in keys.iter().enumerate() {
+            if keys[..i].contains(key) {
+                return Err(Error::validation(DUPLICATE_KEYS));
+            }
+        }
+        total += keys.len();
+        reads.push(TableRead {
+            name,
+            ka,
+            projection,
+        });
+    }
+    if total > MAX_KEYS {
+        return Err(Error::validation(
+            "Too many items requested for the BatchGetItem call",
+        ));
+    }
+
+    let state = db.lock();
+    let mut encoded = Vec::with_capacity(reads.len());
+    for r in &reads {
+        let t = state.table(r.name).ok_or_else(Error::resource_not_found)?;
+        let keys = r.ka.keys.as_deref().unwrap_or_default();
+        let enc = keys
+            .iter()
+            .map(|k| key_of_key(t, k, EmptyKeyWording::NotValid))
+            .collect::<Result<Vec<_>>>()?;
+        encoded.push((t, enc));
+    }
+
+    let mut out = BatchGetItemOutput::default();
+    let mut capacity = Vec::new();
+    let mut bytes = 0usize;
+    for (r, (t, keys)) in reads.iter().zip(encoded) {
+        let consistent = r.ka.consistent_read.unwrap_or(false);
+        let mut found: Vec<Item> = Vec::new();
+        let mut units = 0.0;
+        let mut unprocessed: Vec<Item> = Vec::new();
+        for (i, (pk, sk)) in keys.iter().enumerate() {
+            if !unprocessed.is_empty() {
+                unprocessed.push(r.ka.keys.as_ref().expect("checked")[i].clone());
+                continue;
+            }
+            let got = state.get_item(t, pk, sk)?;
+            let size = got.as_ref().map_or(0, |g| g.1);
+            if bytes + size > MAX_RESPONSE_BYTES {
+                unprocessed.push(r.ka.keys.as_ref().expect("checked")[i].clone());
+                continue;
+            }
+            bytes += size;
+            // Every key is charged, found or not.
+            units += read_units(size, consistent);
+            if let Some((item, _)) = got {
+                found.push(match &r.projection {
+                    Some(paths) => projection::apply(&item, paths),
+                    None => item,
+                });
+            }
+        }
+        if !unprocessed.is_empty() {
+            out.unprocessed_keys.insert(
+                r.name.to_string(),
+                KeysAndAttributes {
+                    keys: Some(unprocessed),
+                    ..r.ka.clone()
+                },
+            );
+        }
+        out.responses.insert(r.name.to_string(), found);
+        capacity.extend(consumed(
+            req.return_consumed_capacity.as_deref(),
+            r.name,
+            units,
+            &[],
+        ));
+    }
+    if req.return_consumed_capacity.is_some() && !capacity.is_empty() {
+        out.consumed_capacity = Some(capacity);
+    }
+    Ok(out)
+}

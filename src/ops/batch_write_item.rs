@@ -1,0 +1,194 @@
+//! BatchWriteItem: up to 25 puts and deletes across tables. Every request is validated
+//! before anything is written, then all of them are written in one SQLite transaction.
+
+use super::batch_get_item::DUPLICATE_KEYS;
+use super::common::{
+    check_index_keys, check_item_size, collection_metrics, consumed, key_of_item, key_of_key,
+    EmptyKeyWording,
+};
+use crate::db::Database;
+use crate::error::{Error, Result};
+use crate::model::codec::{check_value, encode_item, EncodedItem};
+use crate::model::value::Item;
+use crate::storage::write::{write_item, write_units, Delta, IndexWrite};
+use crate::storage::Txn;
+use crate::types::{BatchWriteItemInput, BatchWriteItemOutput, WriteRequest};
+use crate::validate::{enums, Constraints};
+use std::collections::{BTreeMap, BTreeSet};
+
+const MAX_WRITES: usize = 25;
+
+/// How DynamoDB echoes the RequestItems map in a constraint message (a Java map's text; the
+/// lists are shown as JSON here).
+fn shown(items: &BTreeMap<String, Vec<WriteRequest>>) -> String {
+    let parts: Vec<String> = items
+        .iter()
+        .map(|(t, reqs)| format!("{t}={}", serde_json::to_string(reqs).unwrap_or_default()))
+        .collect();
+    format!("{{{}}}", parts.join(", "))
+}
+
+fn check_shape(req: &BatchWriteItemInput) -> Result<&BTreeMap<String, Vec<WriteRequest>>> {
+    let mut c = Constraints::default();
+    if let Some(items) = c.not_null("requestItems", &req.request_items) {
+        let shown = shown(items);
+        c.table_name_keys("requestItems", &shown, items.keys());
+        if items.values().any(|r| r.is_empty() || r.len() > MAX_WRITES) {
+            c.fail(
+                Some(&shown),
+                "requestItems",
+                "Map value must satisfy constraint: [Member must have length less than or equal to 25, Member must have length greater than or equal to 1]",
+            );
+        }
+        for (table, reqs) in items {
+            for (i, r) in reqs.iter().enumerate() {
+                let path = format!("requestItems.{table}.member.{}.member", i + 1);
+                if let Some(p) = &r.put_request {
+                    c.not_null(&format!("{path}.putRequest.item"), &p.item);
+                }
+                if let Some(d) = &r.delete_request {
+                    c.not_null(&format!("{path}.deleteRequest.key"), &d.key);
+                }
+            }
+        }
+    }
+    c.one_of(
+        "returnConsumedCapacity",
+        req.return_consumed_capacity.as_deref(),
+        enums::RETURN_CONSUMED_CAPACITY,
+    );
+    c.one_of(
+        "returnItemCollectionMetrics",
+        req.return_item_collection_metrics.as_deref(),
+        enums::RETURN_ITEM_COLLECTION_METRICS,
+    );
+    c.finish()?;
+    let items = req.request_items.as_ref().expect("checked not null");
+    if items.is_empty() {
+        return Err(Error::validation(
+            "The requestItems parameter is required for BatchWriteItem",
+        ));
+    }
+    Ok(items)
+}
+
+/// One write, checked: a put's item with its encoding, or a delete's key.
+enum Write<'a> {
+    Put(&'a Item, EncodedItem),
+    Delete(&'a Item),
+}
+
+pub(crate) fn run(db: &Database, req: BatchWriteItemInput) -> Result<BatchWriteItemOutput> {
+    let items = check_shape(&req)?;
+    let mut tables: Vec<(&str, Vec<Write<'_>>)> = Vec::with_capacity(items.len());
+    let mut total = 0;
+    for (name, reqs) in items {
+        let mut writes = Vec::with_capacity(reqs.len());
+        for r in reqs {
+            writes.push(match (&r.put_request, &r.delete_request) {
+                (Some(p), None) => {
+                    let item = p.item.as_ref().expect("checked not null");
+                    let enc = encode_item(item)?;
+                    check_item_size(enc.size)?;
+                    Write::Put(item, enc)
+                }
+                (None, Some(d)) => {
+                    let key = d.key.as_ref().expect("checked not null");
+                    for v in key.values() {
+                        check_value(v)?;
+                    }
+                    Write::Delete(key)
+                }
+                // DynamoDB words this case like an AttributeValue with two types.
+                _ => {
+                    return Err(Error::validation(
+                        "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes",
+                    ))
+                }
+            });
+        }
+        total += writes.len();
+        tables.push((name, writes));
+    }
+    if total > MAX_WRITES {
+        return Err(Error::validation(
+            "Too many items requested for the BatchWriteItem call",
+        ));
+    }
+
+    let mut state = db.lock();
+    // Keys against each table's schema, and no key twice within a table.
+    let mut keyed = Vec::with_capacity(tables.len());
+    for (name, writes) in &tables {
+        let t = state.table(name).ok_or_else(Error::resource_not_found)?;
+        let mut seen = BTreeSet::new();
+        let mut keys = Vec::with_capacity(writes.len());
+        for w in writes {
+            let key = match w {
+                Write::Put(item, _) => {
+                    let k = key_of_item(t, item)?;
+                    check_index_keys(t, item)?;
+                    k
+                }
+                Write::Delete(key) => key_of_key(t, key, EmptyKeyWording::NotValid)?,
+            };
+            if !seen.insert(key.clone()) {
+                return Err(Error::validation(DUPLICATE_KEYS));
+            }
+            keys.push(key);
+        }
+        keyed.push(keys);
+    }
+
+    let tx = Txn::begin(&state.conn)?;
+    let mut results = Vec::with_capacity(tables.len());
+    for ((name, writes), keys) in tables.iter().zip(&keyed) {
+        let t = &state.tables[*name];
+        let mut delta = Delta::default();
+        let (mut units, mut index_writes) = (0.0, Vec::<IndexWrite>::new());
+        for (w, (pk, sk)) in writes.iter().zip(keys) {
+            let new = match w {
+                Write::Put(item, enc) => Some((*item, enc)),
+                Write::Delete(_) => None,
+            };
+            let out = write_item(&tx, t, pk, sk, new, &mut delta)?;
+            let old = out.old.as_ref().map_or(0, |o| o.size);
+            units += write_units(old.max(new.map_or(0, |(_, e)| e.size)));
+            index_writes.extend(out.index_writes);
+        }
+        results.push((delta, units, index_writes));
+    }
+    tx.commit()?;
+
+    let mut out = BatchWriteItemOutput::default();
+    let mut capacity = Vec::new();
+    let mut metrics = BTreeMap::new();
+    for (((name, _), keys), (delta, units, index_writes)) in tables.iter().zip(&keyed).zip(results)
+    {
+        delta.apply(state.tables.get_mut(*name).expect("looked up above"));
+        capacity.extend(consumed(
+            req.return_consumed_capacity.as_deref(),
+            name,
+            units,
+            &index_writes,
+        ));
+        if req.return_item_collection_metrics.as_deref() == Some("SIZE") {
+            let t = &state.tables[*name];
+            let pks: BTreeSet<&Vec<u8>> = keys.iter().map(|(pk, _)| pk).collect();
+            let mut list = Vec::new();
+            for pk in pks {
+                list.extend(collection_metrics(&state, t, pk)?);
+            }
+            if !list.is_empty() {
+                metrics.insert(name.to_string(), list);
+            }
+        }
+    }
+    if !capacity.is_empty() {
+        out.consumed_capacity = Some(capacity);
+    }
+    if !metrics.is_empty() {
+        out.item_collection_metrics = Some(metrics);
+    }
+    Ok(out)
+}

@@ -1,0 +1,125 @@
+//! TransactGetItems: up to 100 reads, all under one lock, so they see one snapshot.
+
+use super::common::{
+    consumed_split, key_of_key, key_shape_error, read_units, EmptyKeyWording, Split,
+};
+use super::transact::{canceled, same_item_twice, Reason, MAX_ACTIONS};
+use crate::db::Database;
+use crate::error::{Error, Result};
+use crate::expr::{check_placeholders_used_with_expressions, projection, Placeholders};
+use crate::model::codec::check_value;
+use crate::types::{ItemResponse, TransactGetItemsInput, TransactGetItemsOutput};
+use crate::validate::{enums, Constraints};
+use std::collections::{BTreeMap, BTreeSet};
+
+pub(crate) fn run(db: &Database, req: TransactGetItemsInput) -> Result<TransactGetItemsOutput> {
+    let mut c = Constraints::default();
+    if let Some(items) = c.not_null("transactItems", &req.transact_items) {
+        let shown = serde_json::to_string(items).unwrap_or_default();
+        c.length("transactItems", &shown, items.len(), 1, MAX_ACTIONS);
+        for (i, entry) in items.iter().enumerate() {
+            let path = format!("transactItems.{}.member.get", i + 1);
+            if let Some(get) = c.not_null(&path, &entry.get) {
+                match &get.table_name {
+                    Some(name) => c.name(&format!("{path}.tableName"), name),
+                    None => c.fail(
+                        None,
+                        &format!("{path}.tableName"),
+                        "Member must not be null",
+                    ),
+                }
+                c.not_null(&format!("{path}.key"), &get.key);
+            }
+        }
+    }
+    c.one_of(
+        "returnConsumedCapacity",
+        req.return_consumed_capacity.as_deref(),
+        enums::RETURN_CONSUMED_CAPACITY,
+    );
+    c.finish()?;
+    let gets: Vec<_> = req
+        .transact_items
+        .iter()
+        .flatten()
+        .map(|e| e.get.as_ref().expect("checked not null"))
+        .collect();
+    let mut projections = Vec::with_capacity(gets.len());
+    for get in &gets {
+        check_placeholders_used_with_expressions(
+            get.expression_attribute_names.as_ref(),
+            None,
+            get.projection_expression.is_some(),
+            false,
+        )?;
+        projections.push(match &get.projection_expression {
+            Some(text) => {
+                let mut ph = Placeholders::new(get.expression_attribute_names.as_ref(), None)?;
+                let paths = projection::parse(text, &mut ph)?;
+                ph.check_unused()?;
+                Some(paths)
+            }
+            None => None,
+        });
+        for v in get.key.as_ref().expect("checked not null").values() {
+            check_value(v)?;
+        }
+    }
+
+    let state = db.lock();
+    let mut reasons = vec![Reason::none(); gets.len()];
+    let mut targets = Vec::with_capacity(gets.len());
+    let mut seen = BTreeSet::new();
+    for (i, get) in gets.iter().enumerate() {
+        let name = get.table_name.as_deref().expect("checked not null");
+        let t = state.table(name).ok_or_else(Error::resource_not_found)?;
+        let key = get.key.as_ref().expect("checked not null");
+        if let Some(e) = key_shape_error(t, key) {
+            reasons[i] = Reason::validation(&e);
+            targets.push(None);
+            continue;
+        }
+        let (pk, sk) = key_of_key(t, key, EmptyKeyWording::NotValid)?;
+        if !seen.insert((name, pk.clone(), sk.clone())) {
+            return Err(same_item_twice());
+        }
+        targets.push(Some((t, pk, sk)));
+    }
+    if reasons.iter().any(Reason::failed) {
+        return Err(canceled(&reasons));
+    }
+
+    let mut responses = Vec::with_capacity(gets.len());
+    let mut units: BTreeMap<&str, f64> = BTreeMap::new();
+    for ((get, target), paths) in gets.iter().zip(targets).zip(&projections) {
+        let (t, pk, sk) = target.expect("no failed reasons");
+        let found = state.get_item(t, &pk, &sk)?;
+        // Transactional reads cost twice a consistent read, missing items included.
+        *units
+            .entry(get.table_name.as_deref().expect("checked"))
+            .or_default() += 2.0 * read_units(found.as_ref().map_or(0, |f| f.1), true);
+        let item = found
+            .map(|(item, _)| match paths {
+                Some(p) => projection::apply(&item, p),
+                None => item,
+            })
+            .filter(|i| !i.is_empty());
+        responses.push(ItemResponse { item });
+    }
+    let capacity: Vec<_> = units
+        .into_iter()
+        .filter_map(|(table, u)| {
+            consumed_split(
+                req.return_consumed_capacity.as_deref(),
+                table,
+                u,
+                &[],
+                Split::Read,
+            )
+        })
+        .collect();
+    Ok(TransactGetItemsOutput {
+        responses: Some(responses),
+        consumed_capacity: (!capacity.is_empty()).then_some(capacity),
+    })
+}
