@@ -396,3 +396,278 @@ async fn query_pages_through_a_partition() {
         .unwrap();
     assert_eq!(by_g.count(), 3);
 }
+
+fn item(pk: &str, sk: i64) -> std::collections::HashMap<String, AttributeValue> {
+    [
+        ("pk".to_string(), AttributeValue::S(pk.into())),
+        ("sk".to_string(), AttributeValue::N(sk.to_string())),
+    ]
+    .into()
+}
+
+#[tokio::test]
+async fn batches_through_the_sdk() {
+    use aws_sdk_dynamodb::types::{KeysAndAttributes, PutRequest, WriteRequest};
+    let server = Server::start();
+    let client = sdk_client(&server.endpoint);
+    create_table(&client, "orders").await;
+    let writes: Vec<WriteRequest> = (0..25)
+        .map(|i| {
+            let mut it = item("p", i);
+            it.insert("g".into(), AttributeValue::S("green".into()));
+            WriteRequest::builder()
+                .put_request(PutRequest::builder().set_item(Some(it)).build().unwrap())
+                .build()
+        })
+        .collect();
+    let out = client
+        .batch_write_item()
+        .request_items("orders", writes)
+        .return_consumed_capacity(ReturnConsumedCapacity::Total)
+        .send()
+        .await
+        .unwrap();
+    assert!(out.unprocessed_items().unwrap().is_empty());
+    // 25 item writes plus 25 GSI writes.
+    assert_eq!(out.consumed_capacity()[0].capacity_units(), Some(50.0));
+
+    let keys = KeysAndAttributes::builder()
+        .set_keys(Some((0..30).map(|i| item("p", i)).collect()))
+        .projection_expression("sk")
+        .build()
+        .unwrap();
+    let got = client
+        .batch_get_item()
+        .request_items("orders", keys)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.responses().unwrap()["orders"].len(), 25);
+    assert!(got.unprocessed_keys().unwrap().is_empty());
+
+    let dup = client
+        .batch_write_item()
+        .request_items(
+            "orders",
+            vec![
+                WriteRequest::builder()
+                    .put_request(
+                        PutRequest::builder()
+                            .set_item(Some(item("d", 1)))
+                            .build()
+                            .unwrap()
+                    )
+                    .build();
+                2
+            ],
+        )
+        .send()
+        .await
+        .unwrap_err();
+    let e = dup.into_service_error();
+    assert_eq!(e.code(), Some("ValidationException"));
+    assert_eq!(
+        e.message(),
+        Some("Provided list of item keys contains duplicates")
+    );
+}
+
+#[tokio::test]
+async fn transactions_through_the_sdk() {
+    use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+    use aws_sdk_dynamodb::types::{
+        ConditionCheck, Get, Put, TransactGetItem, TransactWriteItem, Update,
+    };
+    let server = Server::start();
+    let client = sdk_client(&server.endpoint);
+    create_table(&client, "orders").await;
+    let put = |pk: &str| {
+        TransactWriteItem::builder()
+            .put(
+                Put::builder()
+                    .table_name("orders")
+                    .set_item(Some(item(pk, 1)))
+                    .build()
+                    .unwrap(),
+            )
+            .build()
+    };
+    client
+        .transact_write_items()
+        .transact_items(put("a"))
+        .transact_items(put("b"))
+        .client_request_token("sdk-token")
+        .send()
+        .await
+        .unwrap();
+    let failed = client
+        .transact_write_items()
+        .transact_items(
+            TransactWriteItem::builder()
+                .update(
+                    Update::builder()
+                        .table_name("orders")
+                        .set_key(Some(item("c", 1)))
+                        .update_expression("SET v = :v")
+                        .expression_attribute_values(":v", AttributeValue::S("x".into()))
+                        .build()
+                        .unwrap(),
+                )
+                .build(),
+        )
+        .transact_items(
+            TransactWriteItem::builder()
+                .condition_check(
+                    ConditionCheck::builder()
+                        .table_name("orders")
+                        .set_key(Some(item("a", 1)))
+                        .condition_expression("attribute_not_exists(pk)")
+                        .return_values_on_condition_check_failure(
+                            aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure::AllOld,
+                        )
+                        .build()
+                        .unwrap(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap_err();
+    match failed.into_service_error() {
+        TransactWriteItemsError::TransactionCanceledException(e) => {
+            let reasons = e.cancellation_reasons();
+            assert_eq!(reasons.len(), 2);
+            assert_eq!(reasons[0].code(), Some("None"));
+            assert_eq!(reasons[1].code(), Some("ConditionalCheckFailed"));
+            assert_eq!(reasons[1].message(), Some("The conditional request failed"));
+            assert_eq!(
+                reasons[1].item().unwrap()["pk"],
+                AttributeValue::S("a".into())
+            );
+            assert_eq!(
+                e.message(),
+                Some("Transaction cancelled, please refer cancellation reasons for specific reasons [None, ConditionalCheckFailed]")
+            );
+        }
+        other => panic!("unexpected error: {other:?}"),
+    }
+    let got = client
+        .transact_get_items()
+        .transact_items(
+            TransactGetItem::builder()
+                .get(
+                    Get::builder()
+                        .table_name("orders")
+                        .set_key(Some(item("c", 1)))
+                        .build()
+                        .unwrap(),
+                )
+                .build(),
+        )
+        .transact_items(
+            TransactGetItem::builder()
+                .get(
+                    Get::builder()
+                        .table_name("orders")
+                        .set_key(Some(item("b", 1)))
+                        .build()
+                        .unwrap(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let responses = got.responses();
+    assert!(
+        responses[0].item().is_none(),
+        "the cancelled update wrote nothing"
+    );
+    assert_eq!(
+        responses[1].item().unwrap()["pk"],
+        AttributeValue::S("b".into())
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_transactions_over_http_keep_the_sum() {
+    use aws_sdk_dynamodb::types::{Put, TransactWriteItem, Update};
+    let server = Server::start();
+    let client = sdk_client(&server.endpoint);
+    create_table(&client, "orders").await;
+    for pk in ["x", "y"] {
+        let mut it = item(pk, 1);
+        it.insert("n".into(), AttributeValue::N("500".into()));
+        client
+            .transact_write_items()
+            .transact_items(
+                TransactWriteItem::builder()
+                    .put(
+                        Put::builder()
+                            .table_name("orders")
+                            .set_item(Some(it))
+                            .build()
+                            .unwrap(),
+                    )
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+    }
+    let step = |pk: &str, op: &str| {
+        TransactWriteItem::builder()
+            .update(
+                Update::builder()
+                    .table_name("orders")
+                    .set_key(Some(item(pk, 1)))
+                    .update_expression(format!("SET n = n {op} :one"))
+                    .expression_attribute_values(":one", AttributeValue::N("1".into()))
+                    .build()
+                    .unwrap(),
+            )
+            .build()
+    };
+    let mut tasks = Vec::new();
+    for t in 0..8 {
+        // One client (one connection pool) per task: many connections at once.
+        let client = sdk_client(&server.endpoint);
+        let (a, b) = (step("x", "-"), step("y", "+"));
+        let (c, d) = (step("y", "-"), step("x", "+"));
+        tasks.push(tokio::spawn(async move {
+            for i in 0..25 {
+                let (from, to) = if (t + i) % 2 == 0 {
+                    (a.clone(), b.clone())
+                } else {
+                    (c.clone(), d.clone())
+                };
+                client
+                    .transact_write_items()
+                    .transact_items(from)
+                    .transact_items(to)
+                    .send()
+                    .await
+                    .unwrap();
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let mut sum = 0i64;
+    for pk in ["x", "y"] {
+        let got = client
+            .get_item()
+            .table_name("orders")
+            .set_key(Some(item(pk, 1)))
+            .send()
+            .await
+            .unwrap();
+        sum += got.item().unwrap()["n"]
+            .as_n()
+            .unwrap()
+            .parse::<i64>()
+            .unwrap();
+    }
+    assert_eq!(sum, 1000);
+}
