@@ -135,6 +135,18 @@ impl Constraints {
     }
 }
 
+/// AttributesToGet: 1 to 255 names, shown as DynamoDB echoes a list (`[a, b]`).
+pub(crate) fn constrain_attributes_to_get(
+    c: &mut Constraints,
+    path: &str,
+    names: Option<&[String]>,
+) {
+    if let Some(names) = names {
+        let shown = format!("[{}]", names.join(", "));
+        c.length(path, &shown, names.len(), 1, 255);
+    }
+}
+
 /// The TableName member: required (checked first, with its own message), then constraints.
 pub(crate) fn require_table_name(name: &Option<String>) -> Result<&str> {
     name.as_deref().ok_or_else(|| {

@@ -621,17 +621,9 @@ fn file_database_survives_reopen() {
 }
 
 #[test]
-fn unsupported_members_are_refused_not_ignored() {
+fn placeholders_without_expressions_are_refused() {
     let db = hash_range_db();
     let item = json!({"pk": {"S": "a"}, "sk": {"N": "1"}});
-    let (code, msg) = err(
-        &db,
-        "PutItem",
-        json!({"TableName": "tbl", "Item": item,
-        "Expected": {"pk": {"Exists": false}}}),
-    );
-    assert_eq!(code, ErrorCode::ValidationException);
-    assert_eq!(msg, "Dynoxide does not support the Expected parameter yet");
     assert_eq!(
         err(
             &db,

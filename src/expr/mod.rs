@@ -6,6 +6,7 @@
 mod condition;
 pub mod eval;
 pub mod ir;
+pub(crate) mod legacy;
 pub mod lower;
 pub mod optimize;
 pub mod projection;

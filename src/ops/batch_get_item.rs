@@ -1,15 +1,15 @@
 //! BatchGetItem: up to 100 keys across tables, all read under one lock (one snapshot); the
 //! rest of a response past 16 MB comes back in UnprocessedKeys, in the request's shape.
 
-use super::common::{consumed, key_of_key, read_units, refuse_unsupported, EmptyKeyWording};
+use super::common::{consumed, key_of_key, read_units, EmptyKeyWording};
 use crate::db::Database;
 use crate::error::{Error, Result};
 use crate::expr::ir::Path;
-use crate::expr::{check_placeholders_used_with_expressions, projection, Placeholders};
+use crate::expr::{check_placeholders_used_with_expressions, legacy, projection, Placeholders};
 use crate::model::codec::check_value;
 use crate::model::value::Item;
 use crate::types::{BatchGetItemInput, BatchGetItemOutput, KeysAndAttributes};
-use crate::validate::{enums, Constraints};
+use crate::validate::{constrain_attributes_to_get, enums, Constraints};
 use std::collections::BTreeMap;
 
 const MAX_KEYS: usize = 100;
@@ -35,6 +35,11 @@ fn check_shape(req: &BatchGetItemInput) -> Result<&BTreeMap<String, KeysAndAttri
                 let shown = serde_json::to_string(keys).unwrap_or_default();
                 c.length(&path, &shown, keys.len(), 1, MAX_KEYS);
             }
+            constrain_attributes_to_get(
+                &mut c,
+                &format!("requestItems.{table}.member.attributesToGet"),
+                ka.attributes_to_get.as_deref(),
+            );
         }
     }
     c.one_of(
@@ -63,7 +68,6 @@ pub(crate) fn run(db: &Database, req: BatchGetItemInput) -> Result<BatchGetItemO
                 "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {AttributesToGet} Expression parameters: {ProjectionExpression}",
             ));
         }
-        refuse_unsupported(&[("AttributesToGet", ka.attributes_to_get.is_some())])?;
         check_placeholders_used_with_expressions(
             ka.expression_attribute_names.as_ref(),
             None,
@@ -77,7 +81,11 @@ pub(crate) fn run(db: &Database, req: BatchGetItemInput) -> Result<BatchGetItemO
                 ph.check_unused()?;
                 Some(paths)
             }
-            None => None,
+            None => ka
+                .attributes_to_get
+                .as_deref()
+                .map(legacy::attributes_to_get)
+                .transpose()?,
         };
         let keys = ka.keys.as_deref().unwrap_or_default();
         for key in keys {

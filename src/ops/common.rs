@@ -273,14 +273,3 @@ pub(crate) fn collection_metrics(
         size_estimate_range_gb: vec![low, low + 1.0],
     }))
 }
-
-/// Refuses a request member Dynoxide does not implement yet, rather than ignore it: ignoring
-/// `Expected` would turn a conditional write into an unconditional one.
-pub(crate) fn refuse_unsupported(members: &[(&str, bool)]) -> Result<()> {
-    match members.iter().find(|(_, present)| *present) {
-        Some((name, _)) => Err(Error::validation(format!(
-            "Dynoxide does not support the {name} parameter yet"
-        ))),
-        None => Ok(()),
-    }
-}

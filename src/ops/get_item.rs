@@ -5,11 +5,11 @@ use crate::db::Database;
 use crate::error::{Error, Result};
 use crate::explain::{hex, literal, Explain};
 use crate::expr::ir::Path;
-use crate::expr::{projection, Placeholders};
+use crate::expr::{legacy, projection, Placeholders};
 use crate::model::codec::check_value;
 use crate::model::value::Item;
 use crate::types::{GetItemInput, GetItemOutput};
-use crate::validate::{enums, require_table_name, Constraints};
+use crate::validate::{constrain_attributes_to_get, enums, require_table_name, Constraints};
 use rusqlite::types::Value;
 
 /// Checks a GetItem request and parses its projection: everything done before the lock.
@@ -23,14 +23,18 @@ fn check(req: &GetItemInput) -> Result<(&str, &Item, Option<Vec<Path>>)> {
         req.return_consumed_capacity.as_deref(),
         enums::RETURN_CONSUMED_CAPACITY,
     );
+    constrain_attributes_to_get(&mut c, "attributesToGet", req.attributes_to_get.as_deref());
     c.finish()?;
+    legacy::check_mixing(
+        &[("AttributesToGet", req.attributes_to_get.is_some())],
+        &[("ProjectionExpression", req.projection_expression.is_some())],
+    )?;
     crate::expr::check_placeholders_used_with_expressions(
         req.expression_attribute_names.as_ref(),
         None,
         req.projection_expression.is_some(),
         false,
     )?;
-    super::common::refuse_unsupported(&[("AttributesToGet", req.attributes_to_get.is_some())])?;
     let key = req.key.as_ref().expect("checked not null");
     // Attribute values are validated before the table is looked up.
     for v in key.values() {
@@ -43,7 +47,11 @@ fn check(req: &GetItemInput) -> Result<(&str, &Item, Option<Vec<Path>>)> {
             ph.check_unused()?;
             Some(paths)
         }
-        None => None,
+        None => req
+            .attributes_to_get
+            .as_deref()
+            .map(legacy::attributes_to_get)
+            .transpose()?,
     };
     Ok((name, key, projection))
 }

@@ -1,11 +1,12 @@
 //! Query: the key condition becomes a range read on the table's or index's clustered key,
 //! executed by SQLite; Limit and the 1 MB page count evaluated items.
 
-use super::common::{consumed, refuse_unsupported};
+use super::common::consumed;
 use crate::db::Database;
 use crate::error::{Error, Result};
 use crate::explain::Explain;
 use crate::expr::ir::Cond;
+use crate::expr::legacy;
 use crate::expr::lower::{lower, Lowered};
 use crate::expr::optimize::key_range::{key_range, KeyRange, KeyShape};
 use crate::expr::optimize::optimize_traced;
@@ -19,7 +20,7 @@ use crate::storage::read::{partition_sql, ReadSql};
 use crate::storage::schema::{IndexMeta, KeyDef, ProjectionKind, TableMeta};
 use crate::storage::State;
 use crate::types::{QueryInput, QueryOutput};
-use crate::validate::{enums, require_table_name, Constraints};
+use crate::validate::{constrain_attributes_to_get, enums, require_table_name, Constraints};
 
 /// DynamoDB stops a page after reading this many bytes.
 const PAGE_BYTES: usize = 1024 * 1024;
@@ -47,25 +48,91 @@ fn check(req: &QueryInput) -> Result<ReadExpressions> {
         req.return_consumed_capacity.as_deref(),
         enums::RETURN_CONSUMED_CAPACITY,
     );
+    legacy::constrain_conditions(&mut c, "keyConditions", req.key_conditions.as_ref());
+    legacy::constrain_conditions(&mut c, "queryFilter", req.query_filter.as_ref());
+    legacy::constrain_conditional_operator(&mut c, req.conditional_operator.as_deref());
+    constrain_attributes_to_get(&mut c, "attributesToGet", req.attributes_to_get.as_deref());
     c.finish()?;
-    refuse_unsupported(&[
-        ("KeyConditions", req.key_conditions.is_some()),
-        ("QueryFilter", req.query_filter.is_some()),
-        ("ConditionalOperator", req.conditional_operator.is_some()),
-        ("AttributesToGet", req.attributes_to_get.is_some()),
-    ])?;
-    let Some(key_text) = req.key_condition_expression.as_deref() else {
+    let kce = req.key_condition_expression.is_some();
+    legacy::check_mixing(
+        &[
+            ("AttributesToGet", req.attributes_to_get.is_some()),
+            ("QueryFilter", req.query_filter.is_some()),
+            ("ConditionalOperator", req.conditional_operator.is_some()),
+            // KeyConditions mixes freely with the other expressions.
+            ("KeyConditions", req.key_conditions.is_some() && kce),
+        ],
+        &[
+            ("ProjectionExpression", req.projection_expression.is_some()),
+            ("FilterExpression", req.filter_expression.is_some()),
+            ("KeyConditionExpression", kce),
+        ],
+    )?;
+    legacy::check_conditional_operator(
+        req.conditional_operator.as_deref(),
+        req.query_filter.as_ref().map(|f| f.len()),
+    )?;
+    if !kce && req.key_conditions.is_none() {
         return Err(Error::validation(
             "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.",
         ));
-    };
-    ReadExpressions::parse(
+    }
+    if let (Some(kc), false) = (&req.key_conditions, kce) {
+        legacy::check_key_conditions(kc)?;
+    }
+    let legacy_filter = req
+        .query_filter
+        .as_ref()
+        .map(|f| legacy::filter(f, req.conditional_operator.as_deref()))
+        .transpose()?
+        .flatten();
+    check_select(
+        req.select.as_deref(),
+        req.attributes_to_get.is_some(),
+        req.projection_expression.is_some(),
+        "1 validation error detected: ",
+    )?;
+    let mut exprs = ReadExpressions::parse(
         req.expression_attribute_names.as_ref(),
         req.expression_attribute_values.as_ref(),
-        Some(key_text),
+        req.key_condition_expression.as_deref(),
         req.filter_expression.as_deref(),
         req.projection_expression.as_deref(),
-    )
+    )?;
+    exprs.add_legacy(
+        "QueryFilter",
+        legacy_filter,
+        req.attributes_to_get.as_deref(),
+    )?;
+    Ok(exprs)
+}
+
+/// Select against the projection parameters; Query's messages carry the aggregate prefix
+/// (`prefix`), Scan's do not.
+pub(crate) fn check_select(
+    select: Option<&str>,
+    attributes_to_get: bool,
+    projection: bool,
+    prefix: &str,
+) -> Result<()> {
+    let choice = match select {
+        Some("COUNT") => "only the Count",
+        Some(s @ ("ALL_ATTRIBUTES" | "ALL_PROJECTED_ATTRIBUTES")) => s,
+        Some("SPECIFIC_ATTRIBUTES") if !attributes_to_get && !projection => {
+            return Err(Error::validation(format!(
+                "{prefix}Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES"
+            )))
+        }
+        _ => return Ok(()),
+    };
+    let param = match (attributes_to_get, projection) {
+        (true, _) => "AttributesToGet",
+        (false, true) => "ProjectionExpression",
+        (false, false) => return Ok(()),
+    };
+    Err(Error::validation(format!(
+        "{prefix}Cannot specify the {param} when choosing to get {choice}"
+    )))
 }
 
 /// A planned Query: what it reads and the SQL that reads it.
@@ -91,14 +158,22 @@ fn plan<'s>(state: &'s State, req: &QueryInput, exprs: &ReadExpressions) -> Resu
         hash: (key.hash.name.as_str(), key.hash.ty),
         range: key.range.as_ref().map(|r| (r.name.as_str(), r.ty)),
     };
-    let range = key_range(exprs.key.as_ref().expect("checked"), &shape)?;
+    let range = match (&exprs.key, &req.key_conditions) {
+        (Some(k), _) => key_range(k, &shape)?,
+        (None, Some(kc)) => key_range(&legacy::key_conditions(kc, &shape)?, &shape)?,
+        (None, None) => unreachable!("checked: one of them is given"),
+    };
     if let Some(k) = exprs
         .filter
         .as_ref()
         .and_then(|f| filter_key_attribute(f, key))
     {
+        let param = match exprs.filter_label {
+            "QueryFilter" => "QueryFilter",
+            _ => "Filter Expression",
+        };
         return Err(Error::validation(format!(
-            "Filter Expression can only contain non-primary key attributes: Primary key attribute: {k}"
+            "{param} can only contain non-primary key attributes: Primary key attribute: {k}"
         )));
     }
     let filter = exprs.filter.as_ref().map(Optimized::new).transpose()?;
@@ -235,6 +310,10 @@ pub(crate) struct ReadExpressions {
     pub key: Option<Cond>,
     pub filter: Option<Cond>,
     pub projection: Option<Vec<crate::expr::ir::Path>>,
+    /// The parameter the filter came from: FilterExpression, QueryFilter or ScanFilter.
+    pub filter_label: &'static str,
+    /// The parameter the projection came from: ProjectionExpression or AttributesToGet.
+    pub projection_label: &'static str,
 }
 
 impl ReadExpressions {
@@ -265,7 +344,27 @@ impl ReadExpressions {
             key,
             filter,
             projection,
+            filter_label: "FilterExpression",
+            projection_label: "ProjectionExpression",
         })
+    }
+
+    /// Takes the legacy filter and AttributesToGet (never given beside their expressions).
+    pub fn add_legacy(
+        &mut self,
+        filter_label: &'static str,
+        filter: Option<Cond>,
+        attributes_to_get: Option<&[String]>,
+    ) -> Result<()> {
+        if filter.is_some() {
+            self.filter = filter;
+            self.filter_label = filter_label;
+        }
+        if let Some(names) = attributes_to_get {
+            self.projection = Some(crate::expr::legacy::attributes_to_get(names)?);
+            self.projection_label = "AttributesToGet";
+        }
+        Ok(())
     }
     /// The parsed expressions, one line each, as `explain` shows them.
     pub fn describe(&self) -> String {
@@ -274,11 +373,11 @@ impl ReadExpressions {
             lines.push(format!("KeyConditionExpression: {k}"));
         }
         if let Some(f) = &self.filter {
-            lines.push(format!("FilterExpression: {f}"));
+            lines.push(format!("{}: {f}", self.filter_label));
         }
         if let Some(p) = &self.projection {
             let paths: Vec<String> = p.iter().map(ToString::to_string).collect();
-            lines.push(format!("ProjectionExpression: {}", paths.join(", ")));
+            lines.push(format!("{}: {}", self.projection_label, paths.join(", ")));
         }
         if lines.is_empty() {
             lines.push("(no expressions)".to_string());

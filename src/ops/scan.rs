@@ -2,18 +2,20 @@
 //! (partitions are assigned to segments by a stable hash in SQLite, so every item is returned
 //! by exactly one segment).
 
-use super::common::{consumed, refuse_unsupported};
+use super::common::consumed;
 use super::query::{
-    describe_read, explained, resolve_index, start_key, Optimized, Page, ReadExpressions,
+    check_select, describe_read, explained, resolve_index, start_key, Optimized, Page,
+    ReadExpressions,
 };
 use crate::db::Database;
 use crate::error::{Error, Result};
 use crate::explain::Explain;
+use crate::expr::legacy;
 use crate::storage::read::{scan_sql, ReadSql};
 use crate::storage::schema::{IndexMeta, TableMeta};
 use crate::storage::State;
 use crate::types::{ScanInput, ScanOutput};
-use crate::validate::{enums, require_table_name, Constraints};
+use crate::validate::{constrain_attributes_to_get, enums, require_table_name, Constraints};
 
 const SELECT: &[&str] = &[
     "SPECIFIC_ATTRIBUTES",
@@ -45,12 +47,25 @@ fn check(req: &ScanInput) -> Result<(Option<(i64, i64)>, ReadExpressions)> {
         req.return_consumed_capacity.as_deref(),
         enums::RETURN_CONSUMED_CAPACITY,
     );
+    legacy::constrain_conditions(&mut c, "scanFilter", req.scan_filter.as_ref());
+    legacy::constrain_conditional_operator(&mut c, req.conditional_operator.as_deref());
+    constrain_attributes_to_get(&mut c, "attributesToGet", req.attributes_to_get.as_deref());
     c.finish()?;
-    refuse_unsupported(&[
-        ("ScanFilter", req.scan_filter.is_some()),
-        ("ConditionalOperator", req.conditional_operator.is_some()),
-        ("AttributesToGet", req.attributes_to_get.is_some()),
-    ])?;
+    legacy::check_mixing(
+        &[
+            ("AttributesToGet", req.attributes_to_get.is_some()),
+            ("ScanFilter", req.scan_filter.is_some()),
+            ("ConditionalOperator", req.conditional_operator.is_some()),
+        ],
+        &[
+            ("ProjectionExpression", req.projection_expression.is_some()),
+            ("FilterExpression", req.filter_expression.is_some()),
+        ],
+    )?;
+    legacy::check_conditional_operator(
+        req.conditional_operator.as_deref(),
+        req.scan_filter.as_ref().map(|f| f.len()),
+    )?;
     let segment = match (req.segment, req.total_segments) {
         (None, None) => None,
         (Some(_), None) => {
@@ -70,12 +85,29 @@ fn check(req: &ScanInput) -> Result<(Option<(i64, i64)>, ReadExpressions)> {
         }
         (Some(s), Some(t)) => Some((i64::from(s), i64::from(t))),
     };
-    let exprs = ReadExpressions::parse(
+    let legacy_filter = req
+        .scan_filter
+        .as_ref()
+        .map(|f| legacy::filter(f, req.conditional_operator.as_deref()))
+        .transpose()?
+        .flatten();
+    check_select(
+        req.select.as_deref(),
+        req.attributes_to_get.is_some(),
+        req.projection_expression.is_some(),
+        "",
+    )?;
+    let mut exprs = ReadExpressions::parse(
         req.expression_attribute_names.as_ref(),
         req.expression_attribute_values.as_ref(),
         None,
         req.filter_expression.as_deref(),
         req.projection_expression.as_deref(),
+    )?;
+    exprs.add_legacy(
+        "ScanFilter",
+        legacy_filter,
+        req.attributes_to_get.as_deref(),
     )?;
     Ok((segment, exprs))
 }

@@ -1,9 +1,10 @@
 //! What PutItem and DeleteItem share: their common members, checked in DynamoDB's order, and
 //! the write itself (condition, the one write path, counters, capacity, ReturnValues).
 
-use super::common::{collection_metrics, consumed, refuse_unsupported};
+use super::common::{collection_metrics, consumed};
 use crate::error::{Error, ErrorCode, Result};
 use crate::expr::ir::Cond;
+use crate::expr::legacy;
 use crate::expr::{
     check_placeholders_used_with_expressions, parse_condition, ExprKind, Names, Placeholders,
 };
@@ -11,7 +12,7 @@ use crate::model::codec::{decode_item, EncodedItem};
 use crate::model::value::Item;
 use crate::storage::write::{write_item, write_units, Delta};
 use crate::storage::{State, Txn};
-use crate::types::{ConsumedCapacity, ItemCollectionMetrics};
+use crate::types::{Conditions, ConsumedCapacity, ExpectedAttributeValue, ItemCollectionMetrics};
 use crate::validate::{enums, Constraints};
 
 /// Builds [`WriteMembers`] from a PutItem, DeleteItem or UpdateItem request (same member names).
@@ -27,8 +28,8 @@ macro_rules! write_members {
             condition_expression: $req.condition_expression.as_deref(),
             names: $req.expression_attribute_names.as_ref(),
             values: $req.expression_attribute_values.as_ref(),
-            expected: $req.expected.is_some(),
-            conditional_operator: $req.conditional_operator.is_some(),
+            expected: $req.expected.as_ref(),
+            conditional_operator: $req.conditional_operator.as_deref(),
         }
     };
 }
@@ -43,13 +44,15 @@ pub(crate) struct WriteMembers<'a> {
     pub condition_expression: Option<&'a str>,
     pub names: Option<&'a Names>,
     pub values: Option<&'a Item>,
-    pub expected: bool,
-    pub conditional_operator: bool,
+    pub expected: Option<&'a Conditions<ExpectedAttributeValue>>,
+    pub conditional_operator: Option<&'a str>,
 }
 
 impl WriteMembers<'_> {
     /// Enum constraints, after the operation's own table name and item/key checks.
     pub fn constraints(&self, c: &mut Constraints) {
+        legacy::constrain_expected(c, self.expected);
+        legacy::constrain_conditional_operator(c, self.conditional_operator);
         c.one_of(
             "returnConsumedCapacity",
             self.return_consumed_capacity,
@@ -68,14 +71,27 @@ impl WriteMembers<'_> {
         );
     }
 
-    /// Members not supported yet, and placeholders given without an expression.
+    /// Legacy and expression parameters not mixed, placeholders given only with an
+    /// expression, ConditionalOperator with two or more conditions (PutItem, DeleteItem).
     pub fn check_members(&self) -> Result<()> {
-        refuse_unsupported(&[
-            ("Expected", self.expected),
-            ("ConditionalOperator", self.conditional_operator),
-        ])?;
+        legacy::check_mixing(
+            &[
+                ("Expected", self.expected.is_some()),
+                ("ConditionalOperator", self.conditional_operator.is_some()),
+            ],
+            &[("ConditionExpression", self.condition_expression.is_some())],
+        )?;
         let cond = self.condition_expression.is_some();
-        check_placeholders_used_with_expressions(self.names, self.values, cond, cond)
+        check_placeholders_used_with_expressions(self.names, self.values, cond, cond)?;
+        self.check_conditional_operator()
+    }
+
+    /// ConditionalOperator needs an Expected of two or more conditions.
+    pub fn check_conditional_operator(&self) -> Result<()> {
+        legacy::check_conditional_operator(
+            self.conditional_operator,
+            self.expected.map(|e| e.len()),
+        )
     }
 
     /// ReturnValues for a single-item put or delete: NONE or ALL_OLD only.
@@ -89,10 +105,14 @@ impl WriteMembers<'_> {
         }
     }
 
-    /// The parsed ConditionExpression: placeholder maps, the expression, unused placeholders.
+    /// The parsed ConditionExpression (placeholder maps, the expression, unused
+    /// placeholders), or Expected compiled into the same IR.
     pub fn condition(&self) -> Result<Option<Cond>> {
         let Some(text) = self.condition_expression else {
-            return Ok(None);
+            return match self.expected {
+                Some(e) => legacy::expected(e, self.conditional_operator),
+                None => Ok(None),
+            };
         };
         let mut ph = Placeholders::new(self.names, self.values)?;
         let cond = parse_condition(ExprKind::Condition, text, &mut ph)?;

@@ -5,7 +5,8 @@ use super::common::{check_index_keys, key_of_key, EmptyKeyWording};
 use super::single_write::{check_condition, execute, write_members};
 use crate::db::Database;
 use crate::error::{Error, Result};
-use crate::expr::{parse_condition, projection, update, ExprKind, Placeholders};
+use crate::expr::ir::Path;
+use crate::expr::{legacy, parse_condition, projection, update, ExprKind, Placeholders};
 use crate::model::codec::{check_value, encode_item};
 use crate::types::{UpdateItemInput, UpdateItemOutput};
 use crate::validate::{require_table_name, Constraints};
@@ -17,12 +18,19 @@ pub(crate) fn run(db: &Database, req: UpdateItemInput) -> Result<UpdateItemOutpu
     c.name("tableName", name);
     c.not_null("key", &req.key);
     members.constraints(&mut c);
+    legacy::constrain_attribute_updates(&mut c, req.attribute_updates.as_ref());
     c.finish()?;
-    super::common::refuse_unsupported(&[
-        ("AttributeUpdates", req.attribute_updates.is_some()),
-        ("Expected", req.expected.is_some()),
-        ("ConditionalOperator", req.conditional_operator.is_some()),
-    ])?;
+    legacy::check_mixing(
+        &[
+            ("AttributeUpdates", req.attribute_updates.is_some()),
+            ("Expected", req.expected.is_some()),
+            ("ConditionalOperator", req.conditional_operator.is_some()),
+        ],
+        &[
+            ("UpdateExpression", req.update_expression.is_some()),
+            ("ConditionExpression", req.condition_expression.is_some()),
+        ],
+    )?;
     let any_expression = req.update_expression.is_some() || req.condition_expression.is_some();
     crate::expr::check_placeholders_used_with_expressions(
         members.names,
@@ -30,9 +38,13 @@ pub(crate) fn run(db: &Database, req: UpdateItemInput) -> Result<UpdateItemOutpu
         any_expression,
         any_expression,
     )?;
+    members.check_conditional_operator()?;
     let key = req.key.as_ref().expect("checked not null");
     for v in key.values() {
         check_value(v)?;
+    }
+    if let Some(u) = &req.attribute_updates {
+        legacy::check_attribute_updates(u)?;
     }
     // Update first, then condition, as DynamoDB parses them; unused placeholders last.
     let mut ph = Placeholders::new(members.names, members.values)?;
@@ -42,30 +54,54 @@ pub(crate) fn run(db: &Database, req: UpdateItemInput) -> Result<UpdateItemOutpu
     };
     let condition = match &req.condition_expression {
         Some(text) => Some(parse_condition(ExprKind::Condition, text, &mut ph)?),
-        None => None,
+        None => match &req.expected {
+            Some(e) => legacy::expected(e, members.conditional_operator)?,
+            None => None,
+        },
     };
     ph.check_unused()?;
 
     let mut state = db.lock();
     let t = state.table(name).ok_or_else(Error::resource_not_found)?;
     let (pk, sk) = key_of_key(t, key, EmptyKeyWording::NotValid)?;
-    if let Some(plan) = &plan {
-        let keys: Vec<&str> = t.key.attrs().map(|a| a.name.as_str()).collect();
-        if let Some(k) = update::key_attribute_touched(plan, &keys) {
-            return Err(Error::invalid_param(format!(
-                "Cannot update attribute {k}. This attribute is part of the key"
-            )));
-        }
+    let keys: Vec<&str> = t.key.attrs().map(|a| a.name.as_str()).collect();
+    let touched = match (&plan, &req.attribute_updates) {
+        (Some(plan), _) => update::key_attribute_touched(plan, &keys),
+        (None, Some(u)) => legacy::attribute_updates_touch_key(u, &keys).map(str::to_string),
+        (None, None) => None,
+    };
+    if let Some(k) = touched {
+        return Err(Error::invalid_param(format!(
+            "Cannot update attribute {k}. This attribute is part of the key"
+        )));
     }
     let old = state.get_item(t, &pk, &sk)?.map(|(item, _)| item);
     if let Some(cond) = &condition {
         check_condition(cond, old.clone(), &members)?;
     }
+    // Legacy DELETE actions alone never create an item.
+    if old.is_none()
+        && req
+            .attribute_updates
+            .as_ref()
+            .is_some_and(legacy::only_deletes)
+    {
+        return Ok(UpdateItemOutput {
+            consumed_capacity: super::common::consumed(
+                members.return_consumed_capacity,
+                name,
+                1.0,
+                &[],
+            ),
+            ..Default::default()
+        });
+    }
     // A missing item starts as its key.
     let base = old.clone().unwrap_or_else(|| key.clone());
-    let new = match &plan {
-        Some(plan) => update::apply(plan, &base)?,
-        None => base,
+    let new = match (&plan, &req.attribute_updates) {
+        (Some(plan), _) => update::apply(plan, &base)?,
+        (None, Some(u)) => legacy::apply_attribute_updates(u, &base)?,
+        (None, None) => base,
     };
     let enc = encode_item(&new)?;
     if enc.size > super::common::MAX_ITEM_SIZE {
@@ -85,7 +121,11 @@ pub(crate) fn run(db: &Database, req: UpdateItemInput) -> Result<UpdateItemOutpu
         false,
     )?;
 
-    let updated = plan.as_ref().map(update::Update::paths).unwrap_or_default();
+    let updated = match (&plan, &req.attribute_updates) {
+        (Some(plan), _) => plan.paths(),
+        (None, Some(u)) => u.keys().map(|n| Path::attr(n.clone())).collect(),
+        (None, None) => Vec::new(),
+    };
     let attributes = match req.return_values.as_deref() {
         Some("ALL_OLD") => old,
         Some("ALL_NEW") => Some(new),

@@ -3,6 +3,51 @@ use crate::expr::Names;
 use crate::model::Item;
 use serde::{Deserialize, Serialize};
 
+/// A legacy parameter's map from attribute name to its condition or update.
+pub type Conditions<T> = std::collections::BTreeMap<String, T>;
+
+/// A legacy condition (KeyConditions, QueryFilter, ScanFilter).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct Condition {
+    /// EQ, NE, LT, LE, GT, GE, BETWEEN, IN, BEGINS_WITH, CONTAINS, NOT_CONTAINS, NULL, NOT_NULL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comparison_operator: Option<String>,
+    /// The operator's arguments.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attribute_value_list: Option<Vec<crate::model::AttributeValue>>,
+}
+
+/// A legacy `Expected` entry.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct ExpectedAttributeValue {
+    /// The value the attribute must equal (or the operator's one argument).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<crate::model::AttributeValue>,
+    /// Whether the attribute must exist.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exists: Option<bool>,
+    /// As in [`Condition`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comparison_operator: Option<String>,
+    /// As in [`Condition`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attribute_value_list: Option<Vec<crate::model::AttributeValue>>,
+}
+
+/// A legacy `AttributeUpdates` entry.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct AttributeValueUpdate {
+    /// The value to put, add or delete.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<crate::model::AttributeValue>,
+    /// PUT (the default), ADD or DELETE.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+}
+
 /// PutItem request.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
@@ -34,9 +79,9 @@ pub struct PutItemInput {
     /// ALL_OLD returns the existing item when the condition fails.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub return_values_on_condition_check_failure: Option<String>,
-    /// Legacy conditions (refused until supported, never ignored).
+    /// Legacy conditions on the existing item.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub expected: Option<serde_json::Value>,
+    pub expected: Option<Conditions<ExpectedAttributeValue>>,
     /// Legacy AND/OR for `Expected`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conditional_operator: Option<String>,
@@ -73,10 +118,10 @@ pub struct GetItemInput {
     /// NONE, TOTAL or INDEXES.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub return_consumed_capacity: Option<String>,
-    /// Attributes to return (refused until supported, never ignored).
+    /// Attributes to return.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub projection_expression: Option<String>,
-    /// Legacy attributes to return (refused until supported, never ignored).
+    /// Legacy projection: top-level attribute names.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attributes_to_get: Option<Vec<String>>,
     /// `#name` placeholders.
@@ -127,9 +172,9 @@ pub struct DeleteItemInput {
     /// ALL_OLD returns the existing item when the condition fails.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub return_values_on_condition_check_failure: Option<String>,
-    /// Legacy conditions (refused until supported, never ignored).
+    /// Legacy conditions on the existing item.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub expected: Option<serde_json::Value>,
+    pub expected: Option<Conditions<ExpectedAttributeValue>>,
     /// Legacy AND/OR for `Expected`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conditional_operator: Option<String>,
@@ -184,12 +229,12 @@ pub struct UpdateItemInput {
     /// ALL_OLD returns the existing item when the condition fails.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub return_values_on_condition_check_failure: Option<String>,
-    /// Legacy updates (refused until supported, never ignored).
+    /// Legacy per-attribute updates.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub attribute_updates: Option<serde_json::Value>,
-    /// Legacy conditions (refused until supported, never ignored).
+    pub attribute_updates: Option<Conditions<AttributeValueUpdate>>,
+    /// Legacy conditions on the existing item.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub expected: Option<serde_json::Value>,
+    pub expected: Option<Conditions<ExpectedAttributeValue>>,
     /// Legacy AND/OR for `Expected`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conditional_operator: Option<String>,
@@ -250,19 +295,19 @@ pub struct QueryInput {
     /// `:value` placeholders.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expression_attribute_values: Option<Item>,
-    /// Filter on evaluated items (refused until supported, never ignored).
+    /// Filter on evaluated items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter_expression: Option<String>,
-    /// Legacy key conditions (refused until supported).
+    /// Legacy key conditions.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub key_conditions: Option<serde_json::Value>,
-    /// Legacy filter (refused until supported).
+    pub key_conditions: Option<Conditions<Condition>>,
+    /// Legacy filter.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub query_filter: Option<serde_json::Value>,
-    /// Legacy AND/OR (refused until supported).
+    pub query_filter: Option<Conditions<Condition>>,
+    /// Legacy AND/OR for the filter.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conditional_operator: Option<String>,
-    /// Legacy projection (refused until supported).
+    /// Legacy projection: top-level attribute names.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attributes_to_get: Option<Vec<String>>,
 }
@@ -326,16 +371,16 @@ pub struct ScanInput {
     /// `:value` placeholders.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expression_attribute_values: Option<Item>,
-    /// Filter on evaluated items (refused until supported, never ignored).
+    /// Filter on evaluated items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter_expression: Option<String>,
-    /// Legacy filter (refused until supported).
+    /// Legacy filter.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub scan_filter: Option<serde_json::Value>,
-    /// Legacy AND/OR (refused until supported).
+    pub scan_filter: Option<Conditions<Condition>>,
+    /// Legacy AND/OR for the filter.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conditional_operator: Option<String>,
-    /// Legacy projection (refused until supported).
+    /// Legacy projection: top-level attribute names.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attributes_to_get: Option<Vec<String>>,
 }
