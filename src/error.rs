@@ -146,7 +146,8 @@ impl Error {
     }
 
     /// The JSON body DynamoDB sends for this error: no message key when there is no message,
-    /// and `Message` (capital M) for SerializationException, as DynamoDB spells it.
+    /// and `Message` (capital M) for SerializationException and TransactionCanceledException, as
+    /// DynamoDB spells it.
     pub fn to_json(&self) -> serde_json::Value {
         let mut body = serde_json::Map::new();
         body.insert("__type".into(), self.type_name().into());
