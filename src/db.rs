@@ -132,6 +132,11 @@ impl Database {
         Ok(Self::from_state(State::open(path.as_ref())?))
     }
 
+    /// A private in-memory copy of a file database: the file is only read, never changed.
+    pub fn copy_of(path: impl AsRef<Path>) -> Result<Database> {
+        Ok(Self::from_state(State::copy_of(path.as_ref())?))
+    }
+
     fn from_state(state: State) -> Database {
         Database {
             inner: Arc::new(Inner {

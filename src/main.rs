@@ -29,8 +29,8 @@ enum Command {
 
 #[derive(Args)]
 struct ExplainArgs {
-    /// SQLite file whose tables the request reads; in memory when absent.
-    #[arg(long, env = "DYNOXIDE_DB_PATH")]
+    /// SQLite file whose tables the request reads (copied into memory; the file is only read).
+    #[arg(long)]
     db_path: Option<PathBuf>,
     /// A CreateTable request (JSON) to run first; repeat it for more tables.
     #[arg(long, value_name = "JSON")]
@@ -109,7 +109,7 @@ fn described(e: dynoxide::Error) -> String {
 
 fn explain_text(args: &ExplainArgs) -> Result<String, Box<dyn std::error::Error>> {
     let db = match &args.db_path {
-        Some(p) => Database::new(p)?,
+        Some(p) => Database::copy_of(p).map_err(described)?,
         None => Database::memory()?,
     };
     for table in &args.create_table {

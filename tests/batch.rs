@@ -230,6 +230,16 @@ fn batch_get_errors_in_dynamodb_words() {
         e,
         validation("Too many items requested for the BatchGetItem call")
     );
+    // Keys that differ only in how a number is spelled name the same item.
+    let e = err(
+        &db,
+        "BatchGetItem",
+        json!({"RequestItems": {"orders": {"Keys": [key("a", 1), {"pk": {"S": "a"}, "sk": {"N": "1.0"}}]}}}),
+    );
+    assert_eq!(
+        e,
+        validation("Provided list of item keys contains duplicates")
+    );
     // Duplicates are found before the table is looked up.
     let e = err(
         &db,

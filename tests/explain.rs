@@ -200,3 +200,53 @@ fn the_cli_prints_json_with_the_documented_keys() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn the_cli_only_reads_a_database_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("data.db");
+    {
+        let db = Database::new(&path).unwrap();
+        db.execute(
+            "CreateTable",
+            json!({"TableName": "Kept", "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+                   "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}], "BillingMode": "PAY_PER_REQUEST"}),
+        )
+        .unwrap();
+        db.checkpoint().unwrap();
+    }
+    let table = r#"{"TableName":"Extra","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],"KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST"}"#;
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_dynoxide"))
+        .arg("explain")
+        .arg("--db-path")
+        .arg(&path)
+        .args(["--create-table", table, "GetItem"])
+        .arg(r#"{"TableName":"Kept","Key":{"pk":{"S":"a"}}}"#)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("GetItem table=\"Kept\""));
+    // The table created for the explanation lived in the in-memory copy only.
+    let db = Database::new(&path).unwrap();
+    let tables = db.execute("ListTables", json!({})).unwrap();
+    assert_eq!(tables["TableNames"], json!(["Kept"]));
+}
+
+#[test]
+fn legacy_key_conditions_show_in_the_ir() {
+    let e = music()
+        .explain(
+            "Query",
+            json!({"TableName": "Music", "KeyConditions": {"Artist": {"ComparisonOperator": "EQ",
+                   "AttributeValueList": [{"S": "Queen"}]}}, "AttributesToGet": ["Song"]}),
+        )
+        .unwrap();
+    assert_eq!(
+        e.ir,
+        "KeyConditions: Artist = {\"S\":\"Queen\"}\nAttributesToGet: Song"
+    );
+}

@@ -299,6 +299,11 @@ fn key_conditions_and_query_filter() {
         "One or more parameter values were invalid: Condition parameter type does not match schema type"
     );
     assert_eq!(q(json!({})), "Conditions can be of length 1 or 2 only");
+    // The value's type is checked before the sort key's operator.
+    assert_eq!(
+        q(json!({"pk": eq_p, "sk": {"ComparisonOperator": "BEGINS_WITH", "AttributeValueList": [{"S": "1"}]}})),
+        "One or more parameter values were invalid: Condition parameter type does not match schema type"
+    );
     assert_eq!(
         msg(
             &db,

@@ -8,6 +8,7 @@ use super::ir::{CmpOp, Cond, Operand, Path};
 use super::optimize::key_range::KeyShape;
 use crate::error::{Error, Result};
 use crate::model::codec::check_value;
+use crate::model::key::ScalarType;
 use crate::model::number::Number;
 use crate::model::value::{AttributeValue, Item};
 use crate::types::{AttributeValueUpdate, Condition, Conditions, ExpectedAttributeValue};
@@ -284,8 +285,20 @@ pub fn key_conditions(map: &Conditions<Condition>, shape: &KeyShape<'_>) -> Resu
         _ => return Err(not_indexable()),
     }
     let args = |c: &Condition| c.attribute_value_list.clone().unwrap_or_default();
+    // Values against the schema's types come before the sort key's name and operator.
+    let mistyped = |c: &Condition, ty| args(c).iter().any(|v| ScalarType::of(v) != Some(ty));
+    let other = map.iter().find(|(n, _)| *n != hash);
+    let sort_mistyped = match (other, shape.range) {
+        (Some((name, c)), Some((range, ty))) => name == range && mistyped(c, ty),
+        _ => false,
+    };
+    if mistyped(h, shape.hash.1) || sort_mistyped {
+        return Err(Error::invalid_param(
+            "Condition parameter type does not match schema type",
+        ));
+    }
     let mut conds = vec![to_cond(hash, "EQ", &args(h))];
-    if let Some((name, c)) = map.iter().find(|(n, _)| *n != hash) {
+    if let Some((name, c)) = other {
         let range = shape.range.map(|(r, _)| r).filter(|r| r == name);
         let Some(range) = range else {
             return Err(Error::validation(format!(

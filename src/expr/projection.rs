@@ -10,6 +10,26 @@ use crate::error::{Error, Result};
 use crate::model::value::{AttributeValue, Item};
 use std::collections::BTreeMap;
 
+/// A read's projection: its ProjectionExpression (which may use only ExpressionAttributeNames,
+/// all of which it must use), else its AttributesToGet.
+pub fn read_projection(
+    text: Option<&str>,
+    names: Option<&crate::expr::Names>,
+    attributes_to_get: Option<&[String]>,
+) -> Result<Option<Vec<Path>>> {
+    match text {
+        Some(text) => {
+            let mut ph = Placeholders::new(names, None)?;
+            let paths = parse(text, &mut ph)?;
+            ph.check_unused()?;
+            Ok(Some(paths))
+        }
+        None => attributes_to_get
+            .map(crate::expr::legacy::attributes_to_get)
+            .transpose(),
+    }
+}
+
 /// Parses and checks a ProjectionExpression into its paths.
 pub fn parse(text: &str, ph: &mut Placeholders<'_>) -> Result<Vec<Path>> {
     let kind = ExprKind::Projection;

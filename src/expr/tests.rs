@@ -320,6 +320,13 @@ mod lowering_matches_the_reference_evaluator {
             // The optimiser never changes an answer.
             let o = crate::expr::optimize::optimize(c.clone());
             prop_assert_eq!(eval::eval(&o, &item), eval::eval(&c, &item), "{} became {}", c, o);
+            // And the SQL that runs, the optimised condition's, gives the same answer.
+            let l = lower::lower(&o).unwrap();
+            let sql = format!("SELECT {} FROM (SELECT ?1 AS item)", l.sql(2));
+            let mut params = vec![rusqlite::types::Value::Blob(encode_item(&item).unwrap().bytes)];
+            params.extend(l.params.iter().cloned());
+            let got: i64 = conn.query_row(&sql, rusqlite::params_from_iter(params), |r| r.get(0)).unwrap();
+            prop_assert_eq!(got == 1, eval::eval(&c, &item), "optimised {} on {:?}", o, item);
         }
     }
 }

@@ -5,7 +5,7 @@ use super::common::{consumed, key_of_key, read_units, EmptyKeyWording};
 use crate::db::Database;
 use crate::error::{Error, Result};
 use crate::expr::ir::Path;
-use crate::expr::{check_placeholders_used_with_expressions, legacy, projection, Placeholders};
+use crate::expr::{check_placeholders_used_with_expressions, legacy, projection};
 use crate::model::codec::check_value;
 use crate::model::value::Item;
 use crate::types::{BatchGetItemInput, BatchGetItemOutput, KeysAndAttributes};
@@ -19,8 +19,8 @@ const MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
 /// The message of the two ways one list of keys can repeat a key.
 pub(crate) const DUPLICATE_KEYS: &str = "Provided list of item keys contains duplicates";
 
-/// The request-shape checks every batch shares: RequestItems present, non-empty, table-name
-/// keys; `shown` is how DynamoDB echoes the map.
+/// The request-shape checks: RequestItems present, non-empty, table-name keys, 1 to 100 keys
+/// per table, AttributesToGet lengths, ReturnConsumedCapacity.
 fn check_shape(req: &BatchGetItemInput) -> Result<&BTreeMap<String, KeysAndAttributes>> {
     let mut c = Constraints::default();
     if let Some(items) = c.not_null("requestItems", &req.request_items) {
@@ -63,30 +63,21 @@ pub(crate) fn run(db: &Database, req: BatchGetItemInput) -> Result<BatchGetItemO
     let mut reads = Vec::with_capacity(items.len());
     let mut total = 0;
     for (name, ka) in items {
-        if ka.attributes_to_get.is_some() && ka.projection_expression.is_some() {
-            return Err(Error::validation(
-                "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {AttributesToGet} Expression parameters: {ProjectionExpression}",
-            ));
-        }
+        legacy::check_mixing(
+            &[("AttributesToGet", ka.attributes_to_get.is_some())],
+            &[("ProjectionExpression", ka.projection_expression.is_some())],
+        )?;
         check_placeholders_used_with_expressions(
             ka.expression_attribute_names.as_ref(),
             None,
             ka.projection_expression.is_some(),
             false,
         )?;
-        let projection = match &ka.projection_expression {
-            Some(text) => {
-                let mut ph = Placeholders::new(ka.expression_attribute_names.as_ref(), None)?;
-                let paths = projection::parse(text, &mut ph)?;
-                ph.check_unused()?;
-                Some(paths)
-            }
-            None => ka
-                .attributes_to_get
-                .as_deref()
-                .map(legacy::attributes_to_get)
-                .transpose()?,
-        };
+        let projection = projection::read_projection(
+            ka.projection_expression.as_deref(),
+            ka.expression_attribute_names.as_ref(),
+            ka.attributes_to_get.as_deref(),
+        )?;
         let keys = ka.keys.as_deref().unwrap_or_default();
         for key in keys {
             for v in key.values() {
@@ -121,6 +112,11 @@ pub(crate) fn run(db: &Database, req: BatchGetItemInput) -> Result<BatchGetItemO
             .iter()
             .map(|k| key_of_key(t, k, EmptyKeyWording::NotValid))
             .collect::<Result<Vec<_>>>()?;
+        // Keys that differ only in spelling (`1` and `1.0`) are the same item.
+        let mut seen = std::collections::BTreeSet::new();
+        if !enc.iter().all(|k| seen.insert(k)) {
+            return Err(Error::validation(DUPLICATE_KEYS));
+        }
         encoded.push((t, enc));
     }
 

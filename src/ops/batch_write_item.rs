@@ -3,7 +3,7 @@
 
 use super::batch_get_item::DUPLICATE_KEYS;
 use super::common::{
-    check_index_keys, check_item_size, collection_metrics, consumed, key_of_item, key_of_key,
+    check_index_keys, check_item_size, consumed, key_of_item, key_of_key, written_collections,
     EmptyKeyWording,
 };
 use crate::db::Database;
@@ -158,13 +158,21 @@ pub(crate) fn run(db: &Database, req: BatchWriteItemInput) -> Result<BatchWriteI
         }
         results.push((delta, units, index_writes));
     }
+    // All that can fail happens before the commit; after it only the counters change.
+    let metrics = match req.return_item_collection_metrics.as_deref() {
+        Some("SIZE") => written_collections(
+            &state,
+            tables.iter().zip(&keyed).flat_map(|((name, _), keys)| {
+                keys.iter().map(move |(pk, _)| (*name, pk.as_slice()))
+            }),
+        )?,
+        _ => BTreeMap::new(),
+    };
     tx.commit()?;
 
     let mut out = BatchWriteItemOutput::default();
     let mut capacity = Vec::new();
-    let mut metrics = BTreeMap::new();
-    for (((name, _), keys), (delta, units, index_writes)) in tables.iter().zip(&keyed).zip(results)
-    {
+    for ((name, _), (delta, units, index_writes)) in tables.iter().zip(results) {
         delta.apply(state.tables.get_mut(*name).expect("looked up above"));
         capacity.extend(consumed(
             req.return_consumed_capacity.as_deref(),
@@ -172,17 +180,6 @@ pub(crate) fn run(db: &Database, req: BatchWriteItemInput) -> Result<BatchWriteI
             units,
             &index_writes,
         ));
-        if req.return_item_collection_metrics.as_deref() == Some("SIZE") {
-            let t = &state.tables[*name];
-            let pks: BTreeSet<&Vec<u8>> = keys.iter().map(|(pk, _)| pk).collect();
-            let mut list = Vec::new();
-            for pk in pks {
-                list.extend(collection_metrics(&state, t, pk)?);
-            }
-            if !list.is_empty() {
-                metrics.insert(name.to_string(), list);
-            }
-        }
     }
     if !capacity.is_empty() {
         out.consumed_capacity = Some(capacity);

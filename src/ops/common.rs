@@ -254,6 +254,26 @@ pub(crate) fn consumed_split(
     }
 }
 
+/// ItemCollectionMetrics of every collection a multi-item write touched, per table; only
+/// tables with an LSI appear. Called before the commit, so that nothing fails after it.
+pub(crate) fn written_collections<'a>(
+    state: &State,
+    written: impl IntoIterator<Item = (&'a str, &'a [u8])>,
+) -> Result<BTreeMap<String, Vec<ItemCollectionMetrics>>> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out: BTreeMap<String, Vec<ItemCollectionMetrics>> = BTreeMap::new();
+    for (table, pk) in written {
+        if !seen.insert((table, pk)) {
+            continue;
+        }
+        let t = state.table(table).ok_or_else(Error::resource_not_found)?;
+        if let Some(m) = collection_metrics(state, t, pk)? {
+            out.entry(table.to_string()).or_default().push(m);
+        }
+    }
+    Ok(out)
+}
+
 /// ItemCollectionMetrics for the collection at `pk`: DynamoDB reports them for tables with a
 /// local secondary index only.
 pub(crate) fn collection_metrics(

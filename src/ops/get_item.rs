@@ -5,7 +5,7 @@ use crate::db::Database;
 use crate::error::{Error, Result};
 use crate::explain::{hex, literal, Explain};
 use crate::expr::ir::Path;
-use crate::expr::{legacy, projection, Placeholders};
+use crate::expr::{legacy, projection};
 use crate::model::codec::check_value;
 use crate::model::value::Item;
 use crate::types::{GetItemInput, GetItemOutput};
@@ -40,19 +40,11 @@ fn check(req: &GetItemInput) -> Result<(&str, &Item, Option<Vec<Path>>)> {
     for v in key.values() {
         check_value(v)?;
     }
-    let projection = match &req.projection_expression {
-        Some(text) => {
-            let mut ph = Placeholders::new(req.expression_attribute_names.as_ref(), None)?;
-            let paths = projection::parse(text, &mut ph)?;
-            ph.check_unused()?;
-            Some(paths)
-        }
-        None => req
-            .attributes_to_get
-            .as_deref()
-            .map(legacy::attributes_to_get)
-            .transpose()?,
-    };
+    let projection = projection::read_projection(
+        req.projection_expression.as_deref(),
+        req.expression_attribute_names.as_ref(),
+        req.attributes_to_get.as_deref(),
+    )?;
     Ok((name, key, projection))
 }
 

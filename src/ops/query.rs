@@ -139,6 +139,8 @@ pub(crate) fn check_select(
 struct Planned<'s> {
     t: &'s TableMeta,
     index: Option<&'s IndexMeta>,
+    /// KeyConditions, compiled (a KeyConditionExpression is in the ReadExpressions).
+    legacy_key: Option<Cond>,
     range: KeyRange,
     filter: Option<Optimized>,
     read: ReadSql,
@@ -158,11 +160,16 @@ fn plan<'s>(state: &'s State, req: &QueryInput, exprs: &ReadExpressions) -> Resu
         hash: (key.hash.name.as_str(), key.hash.ty),
         range: key.range.as_ref().map(|r| (r.name.as_str(), r.ty)),
     };
-    let range = match (&exprs.key, &req.key_conditions) {
-        (Some(k), _) => key_range(k, &shape)?,
-        (None, Some(kc)) => key_range(&legacy::key_conditions(kc, &shape)?, &shape)?,
-        (None, None) => unreachable!("checked: one of them is given"),
+    let legacy_key = match (&exprs.key, &req.key_conditions) {
+        (None, Some(kc)) => Some(legacy::key_conditions(kc, &shape)?),
+        _ => None,
     };
+    let key_cond = exprs
+        .key
+        .as_ref()
+        .or(legacy_key.as_ref())
+        .expect("checked: KeyConditionExpression or KeyConditions is given");
+    let range = key_range(key_cond, &shape)?;
     if let Some(k) = exprs
         .filter
         .as_ref()
@@ -192,6 +199,7 @@ fn plan<'s>(state: &'s State, req: &QueryInput, exprs: &ReadExpressions) -> Resu
     Ok(Planned {
         t,
         index,
+        legacy_key,
         range,
         filter,
         read,
@@ -242,7 +250,11 @@ pub(crate) fn explain(db: &Database, req: QueryInput) -> Result<Explain> {
     }
     let mut optimized = vec![head, format!("  KeyRange: {}", p.range)];
     describe_read(&exprs, p.filter.as_ref(), &mut optimized);
-    explained(&state, exprs.describe(), optimized, p.read)
+    let mut ir = exprs.describe();
+    if let Some(k) = &p.legacy_key {
+        ir = format!("KeyConditions: {k}\n{ir}");
+    }
+    explained(&state, ir, optimized, p.read)
 }
 
 /// The optimised filter's and projection's lines of an explained Query or Scan.

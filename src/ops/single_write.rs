@@ -177,22 +177,22 @@ pub(crate) fn execute(
     // One statement per index plus the table row.
     let tx = Txn::for_write(&state.conn, 1 + t.indexes.len())?;
     let out = write_item(&tx, t, pk, sk, new, &mut delta)?;
-    tx.commit()?;
-    delta.apply(state.tables.get_mut(table).expect("looked up above"));
-    let t = &state.tables[table];
+    // All that can fail happens before the commit; after it only the counters change.
     let item_collection_metrics = match members.return_item_collection_metrics {
         Some("SIZE") => collection_metrics(state, t, pk)?,
         _ => None,
     };
+    let attributes = match (&out.old, return_old) {
+        (Some(old), true) => Some(decode_item(&old.bytes)?),
+        _ => None,
+    };
+    tx.commit()?;
+    delta.apply(state.tables.get_mut(table).expect("looked up above"));
 
     let old_size = out.old.as_ref().map_or(0, |o| o.size);
     let new_size = new.map_or(0, |(_, e)| e.size);
     // Writes are charged for the larger of the old and new item.
     let units = write_units(old_size.max(new_size));
-    let attributes = match (&out.old, return_old) {
-        (Some(old), true) => Some(decode_item(&old.bytes)?),
-        _ => None,
-    };
     Ok(WriteResult {
         attributes,
         consumed_capacity: consumed(

@@ -6,7 +6,7 @@ use super::common::{
 use super::transact::{canceled, same_item_twice, Reason, MAX_ACTIONS};
 use crate::db::Database;
 use crate::error::{Error, Result};
-use crate::expr::{check_placeholders_used_with_expressions, projection, Placeholders};
+use crate::expr::{check_placeholders_used_with_expressions, projection};
 use crate::model::codec::check_value;
 use crate::types::{ItemResponse, TransactGetItemsInput, TransactGetItemsOutput};
 use crate::validate::{enums, Constraints};
@@ -52,15 +52,11 @@ pub(crate) fn run(db: &Database, req: TransactGetItemsInput) -> Result<TransactG
             get.projection_expression.is_some(),
             false,
         )?;
-        projections.push(match &get.projection_expression {
-            Some(text) => {
-                let mut ph = Placeholders::new(get.expression_attribute_names.as_ref(), None)?;
-                let paths = projection::parse(text, &mut ph)?;
-                ph.check_unused()?;
-                Some(paths)
-            }
-            None => None,
-        });
+        projections.push(projection::read_projection(
+            get.projection_expression.as_deref(),
+            get.expression_attribute_names.as_ref(),
+            None,
+        )?);
         for v in get.key.as_ref().expect("checked not null").values() {
             check_value(v)?;
         }

@@ -4,8 +4,8 @@
 //! under the one lock, so no reader sees part of it.
 
 use super::common::{
-    check_index_keys, check_item_size, collection_metrics, consumed_split, item_key_shape_error,
-    key_of_item, key_of_key, key_shape_error, EmptyKeyWording, Split, MAX_ITEM_SIZE,
+    check_index_keys, check_item_size, consumed_split, item_key_shape_error, key_of_item,
+    key_of_key, key_shape_error, written_collections, EmptyKeyWording, Split, MAX_ITEM_SIZE,
 };
 use super::transact::{canceled, same_item_twice, Reason, MAX_ACTIONS};
 use crate::db::Database;
@@ -297,10 +297,8 @@ pub(crate) fn run(db: &Database, req: TransactWriteItemsInput) -> Result<Transac
                 let base = old
                     .clone()
                     .unwrap_or_else(|| act.a.key.clone().expect("checked"));
-                let updated = match &act.update {
-                    Some(u) => update::apply(u, &base),
-                    None => Ok(base),
-                };
+                let u = act.update.as_ref().expect("parsed for every Update");
+                let updated = update::apply(u, &base);
                 let checked = updated.and_then(|item| {
                     let enc = encode_item(&item)?;
                     if enc.size > MAX_ITEM_SIZE {
@@ -377,36 +375,30 @@ pub(crate) fn run(db: &Database, req: TransactWriteItemsInput) -> Result<Transac
             }
         }
     }
+    // All that can fail happens before the commit; after it only the counters change.
+    let metrics = match req.return_item_collection_metrics.as_deref() {
+        Some("SIZE") => written_collections(
+            &state,
+            per_table
+                .iter()
+                .flat_map(|(name, w)| w.pks.iter().map(move |pk| (name.as_str(), pk.as_slice()))),
+        )?,
+        _ => BTreeMap::new(),
+    };
     tx.commit()?;
     drop(planned);
 
     let mut capacity = Vec::new();
-    let mut metrics = BTreeMap::new();
     for (name, w) in per_table {
-        let TableWrites {
-            delta,
-            units,
-            index_writes,
-            pks,
-        } = w;
-        delta.apply(state.tables.get_mut(&name).expect("looked up above"));
+        w.delta
+            .apply(state.tables.get_mut(&name).expect("looked up above"));
         capacity.extend(consumed_split(
             req.return_consumed_capacity.as_deref(),
             &name,
-            units,
-            &index_writes,
+            w.units,
+            &w.index_writes,
             Split::Write,
         ));
-        if req.return_item_collection_metrics.as_deref() == Some("SIZE") {
-            let t = &state.tables[&name];
-            let mut list = Vec::new();
-            for pk in &pks {
-                list.extend(collection_metrics(&state, t, pk)?);
-            }
-            if !list.is_empty() {
-                metrics.insert(name, list);
-            }
-        }
     }
     let out = TransactWriteItemsOutput {
         consumed_capacity: (!capacity.is_empty()).then_some(capacity),

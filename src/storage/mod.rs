@@ -55,6 +55,21 @@ impl State {
         Self::init(conn)
     }
 
+    /// Opens a private in-memory copy of a file database; the file is only read.
+    pub fn copy_of(path: &Path) -> Result<State> {
+        let src = Connection::open_with_flags(
+            path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        let mut conn = Connection::open_in_memory()?;
+        rusqlite::backup::Backup::new(&src, &mut conn)?.run_to_completion(
+            1024,
+            std::time::Duration::ZERO,
+            None,
+        )?;
+        Self::init(conn)
+    }
+
     fn init(conn: Connection) -> Result<State> {
         conn.set_prepared_statement_cache_capacity(512);
         crate::sqlfuncs::register(&conn)?;

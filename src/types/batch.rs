@@ -22,7 +22,7 @@ pub struct KeysAndAttributes {
     /// `#name` placeholders.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expression_attribute_names: Option<Names>,
-    /// Legacy attributes to return (refused until supported, never ignored).
+    /// Legacy projection: top-level attribute names.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attributes_to_get: Option<Vec<String>>,
 }

@@ -1,4 +1,4 @@
-//! Key range (the rule that leaves the IR): checks a KeyConditionExpression's shape against a
+//! Key range (the optimiser's step that leaves the IR): checks a KeyConditionExpression's shape against a
 //! key schema and turns it into a key range (an equality on the partition key and an optional range on the sort key).
 
 use crate::error::{Error, Result};

@@ -2,8 +2,8 @@
 //! a fixed order until none of them changes the condition. Every rule keeps DynamoDB's
 //! two-valued semantics (a missing attribute makes `<` false and `<>` true, never NULL).
 //!
-//! `key_range` is the one rule that leaves the IR: it turns a key condition into the key
-//! range SQLite reads on the clustered key of a table or index.
+//! `key_range` is the step after the rules, and leaves the IR: it turns a key condition into
+//! the key range SQLite reads on the clustered key of a table or index.
 
 mod flatten;
 mod fold_constants;
