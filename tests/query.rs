@@ -155,6 +155,21 @@ fn index_queries() {
         "ExpressionAttributeNames": {"#n": "name"}, "ExpressionAttributeValues": {":p": {"S": "a"}, ":pre": {"S": "n1"}}})).unwrap();
     assert_eq!(sks(&lsi), vec![4, 3, 2, 1, 0, -1, -2, -3, -4, -5]);
     assert_eq!(lsi["Items"][0]["v"], json!({"S": "x"}));
+    // INDEXES: a read of an index is charged to the index, the table shows zero.
+    let cap = query(&db, json!({"IndexName": "by-name", "KeyConditionExpression": "pk = :p",
+        "ExpressionAttributeValues": {":p": {"S": "a"}}, "ReturnConsumedCapacity": "INDEXES", "Limit": 1}))
+    .unwrap()["ConsumedCapacity"]
+        .clone();
+    assert_eq!(
+        cap,
+        json!({"TableName": "qqq", "CapacityUnits": 0.5, "Table": {"CapacityUnits": 0.0},
+               "LocalSecondaryIndexes": {"by-name": {"CapacityUnits": 0.5}}})
+    );
+    let cap = query(&db, json!({"IndexName": "by-g", "KeyConditionExpression": "g = :g",
+        "ExpressionAttributeValues": {":g": {"S": "even"}}, "ReturnConsumedCapacity": "TOTAL", "Limit": 1}))
+    .unwrap()["ConsumedCapacity"]
+        .clone();
+    assert_eq!(cap, json!({"TableName": "qqq", "CapacityUnits": 0.5}));
 }
 
 #[test]

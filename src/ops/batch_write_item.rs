@@ -10,7 +10,7 @@ use crate::db::Database;
 use crate::error::{Error, Result};
 use crate::model::codec::{check_value, encode_item, EncodedItem};
 use crate::model::value::Item;
-use crate::storage::write::{write_item, write_units, Delta, IndexWrite};
+use crate::storage::write::{write_item, write_units, Delta, IndexUnits};
 use crate::storage::Txn;
 use crate::types::{BatchWriteItemInput, BatchWriteItemOutput, WriteRequest};
 use crate::validate::{enums, Constraints};
@@ -145,7 +145,7 @@ pub(crate) fn run(db: &Database, req: BatchWriteItemInput) -> Result<BatchWriteI
     for ((name, writes), keys) in tables.iter().zip(&keyed) {
         let t = &state.tables[*name];
         let mut delta = Delta::default();
-        let (mut units, mut index_writes) = (0.0, Vec::<IndexWrite>::new());
+        let (mut units, mut index_writes) = (0.0, Vec::<IndexUnits>::new());
         for (w, (pk, sk)) in writes.iter().zip(keys) {
             let new = match w {
                 Write::Put(item, enc) => Some((*item, enc)),

@@ -4,7 +4,7 @@ use crate::error::{Error, Result};
 use crate::model::key::{decode_key_value, encode_key_value, ScalarType};
 use crate::model::value::{AttributeValue, Item};
 use crate::storage::schema::{KeyAttr, TableMeta};
-use crate::storage::write::IndexWrite;
+use crate::storage::write::IndexUnits;
 use crate::storage::State;
 use crate::types::{Capacity, ConsumedCapacity, ItemCollectionMetrics};
 use std::collections::BTreeMap;
@@ -208,7 +208,7 @@ pub(crate) fn consumed(
     mode: Option<&str>,
     table: &str,
     table_units: f64,
-    index_units: &[IndexWrite],
+    index_units: &[IndexUnits],
 ) -> Option<ConsumedCapacity> {
     consumed_split(mode, table, table_units, index_units, Split::No)
 }
@@ -218,7 +218,7 @@ pub(crate) fn consumed_split(
     mode: Option<&str>,
     table: &str,
     table_units: f64,
-    index_units: &[IndexWrite],
+    index_units: &[IndexUnits],
     split: Split,
 ) -> Option<ConsumedCapacity> {
     let total = table_units + index_units.iter().map(|i| i.units).sum::<f64>();
@@ -251,6 +251,28 @@ pub(crate) fn consumed_split(
             })
         }
         _ => None,
+    }
+}
+
+/// ConsumedCapacity of a Query or Scan: reading an index charges the index, not the table.
+pub(crate) fn read_capacity(
+    mode: Option<&str>,
+    t: &TableMeta,
+    index: Option<&crate::storage::schema::IndexMeta>,
+    units: f64,
+) -> Option<ConsumedCapacity> {
+    match index {
+        None => consumed(mode, &t.desc.table_name, units, &[]),
+        Some(ix) => consumed(
+            mode,
+            &t.desc.table_name,
+            0.0,
+            &[IndexUnits {
+                index: ix.name.clone(),
+                global: ix.global,
+                units,
+            }],
+        ),
     }
 }
 

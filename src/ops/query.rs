@@ -1,7 +1,7 @@
 //! Query: the key condition becomes a range read on the table's or index's clustered key,
 //! executed by SQLite; Limit and the 1 MB page count evaluated items.
 
-use super::common::consumed;
+use super::common::read_capacity;
 use crate::db::Database;
 use crate::error::{Error, Result};
 use crate::explain::Explain;
@@ -224,11 +224,11 @@ pub(crate) fn run(db: &Database, req: QueryInput) -> Result<QueryOutput> {
         count: out.count,
         scanned_count: out.scanned_count,
         last_evaluated_key: out.last_evaluated_key,
-        consumed_capacity: consumed(
+        consumed_capacity: read_capacity(
             req.return_consumed_capacity.as_deref(),
-            req.table_name.as_deref().unwrap_or_default(),
+            p.t,
+            p.index,
             out.units,
-            &[],
         ),
     })
 }

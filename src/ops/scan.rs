@@ -2,7 +2,7 @@
 //! (partitions are assigned to segments by a stable hash in SQLite, so every item is returned
 //! by exactly one segment).
 
-use super::common::consumed;
+use super::common::read_capacity;
 use super::query::{
     check_select, describe_read, explained, resolve_index, start_key, Optimized, Page,
     ReadExpressions,
@@ -172,11 +172,11 @@ pub(crate) fn run(db: &Database, req: ScanInput) -> Result<ScanOutput> {
         count: out.count,
         scanned_count: out.scanned_count,
         last_evaluated_key: out.last_evaluated_key,
-        consumed_capacity: consumed(
+        consumed_capacity: read_capacity(
             req.return_consumed_capacity.as_deref(),
-            req.table_name.as_deref().unwrap_or_default(),
+            p.t,
+            p.index,
             out.units,
-            &[],
         ),
     })
 }

@@ -17,7 +17,7 @@ use crate::expr::{
 use crate::model::codec::{check_value, encode_item, EncodedItem};
 use crate::model::value::Item;
 use crate::storage::schema::TableMeta;
-use crate::storage::write::{write_item, write_units, Delta, IndexWrite};
+use crate::storage::write::{write_item, write_units, Delta, IndexUnits};
 use crate::storage::Txn;
 use crate::types::{TransactAction, TransactWriteItemsInput, TransactWriteItemsOutput};
 use crate::validate::{enums, Constraints};
@@ -170,7 +170,7 @@ fn parse_action(kind: Kind, a: &TransactAction) -> Result<Action<'_>> {
 struct TableWrites {
     delta: Delta,
     units: f64,
-    index_writes: Vec<IndexWrite>,
+    index_writes: Vec<IndexUnits>,
     pks: BTreeSet<Vec<u8>>,
 }
 

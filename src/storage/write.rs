@@ -15,9 +15,9 @@ pub(crate) struct StoredItem {
     pub size: usize,
 }
 
-/// Write units one index was charged.
+/// Units one index was charged (by a write, or by a Query or Scan that read it).
 #[derive(Clone, Debug)]
-pub(crate) struct IndexWrite {
+pub(crate) struct IndexUnits {
     pub index: String,
     pub global: bool,
     pub units: f64,
@@ -27,7 +27,7 @@ pub(crate) struct IndexWrite {
 #[derive(Debug, Default)]
 pub(crate) struct WriteOutcome {
     pub old: Option<StoredItem>,
-    pub index_writes: Vec<IndexWrite>,
+    pub index_writes: Vec<IndexUnits>,
 }
 
 /// Counter changes to apply once the transaction commits.
@@ -132,7 +132,7 @@ pub(crate) fn write_item(
             }
         }
         if units > 0.0 {
-            index_writes.push(IndexWrite {
+            index_writes.push(IndexUnits {
                 index: ix.name.clone(),
                 global: ix.global,
                 units,
