@@ -98,6 +98,12 @@ operations! {
     transact_get_items: "TransactGetItems" => TransactGetItemsInput, TransactGetItemsOutput;
     /// TransactWriteItems.
     transact_write_items: "TransactWriteItems" => TransactWriteItemsInput, TransactWriteItemsOutput;
+    /// ExecuteStatement (PartiQL).
+    execute_statement: "ExecuteStatement" => ExecuteStatementInput, ExecuteStatementOutput;
+    /// BatchExecuteStatement (PartiQL).
+    batch_execute_statement: "BatchExecuteStatement" => BatchExecuteStatementInput, BatchExecuteStatementOutput;
+    /// ExecuteTransaction (PartiQL).
+    execute_transaction: "ExecuteTransaction" => ExecuteTransactionInput, ExecuteTransactionOutput;
 }
 
 impl Database {

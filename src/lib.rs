@@ -22,6 +22,7 @@ pub mod explain;
 pub mod expr;
 pub mod model;
 mod ops;
+pub mod partiql;
 pub mod server;
 #[path = "../sqlfuncs/mod.rs"]
 pub mod sqlfuncs;

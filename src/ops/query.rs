@@ -208,8 +208,17 @@ fn plan<'s>(state: &'s State, req: &QueryInput, exprs: &ReadExpressions) -> Resu
 
 pub(crate) fn run(db: &Database, req: QueryInput) -> Result<QueryOutput> {
     let exprs = check(&req)?;
+    run_parsed(db, &req, exprs)
+}
+
+/// Runs a Query whose expressions are already in the IR (Query itself, and PartiQL SELECT).
+pub(crate) fn run_parsed(
+    db: &Database,
+    req: &QueryInput,
+    exprs: ReadExpressions,
+) -> Result<QueryOutput> {
     let state = db.lock();
-    let p = plan(&state, &req, &exprs)?;
+    let p = plan(&state, req, &exprs)?;
     let mut page = Page::new(
         p.t,
         p.index,
@@ -361,6 +370,17 @@ impl ReadExpressions {
         })
     }
 
+    /// Expressions already in the IR (PartiQL's WHERE, split into key and filter).
+    pub fn from_ir(key: Option<Cond>, filter: Option<Cond>) -> ReadExpressions {
+        ReadExpressions {
+            key,
+            filter,
+            projection: None,
+            filter_label: "WHERE",
+            projection_label: "SELECT",
+        }
+    }
+
     /// Takes the legacy filter and AttributesToGet (never given beside their expressions).
     pub fn add_legacy(
         &mut self,
@@ -399,7 +419,7 @@ impl ReadExpressions {
 }
 
 /// A key attribute of the queried key that a Query filter mentions, if any.
-fn filter_key_attribute(c: &crate::expr::ir::Cond, key: &KeyDef) -> Option<String> {
+pub(crate) fn filter_key_attribute(c: &crate::expr::ir::Cond, key: &KeyDef) -> Option<String> {
     use crate::expr::ir::{Cond, Operand};
     let op_root = |o: &Operand| match o {
         Operand::Path(p) | Operand::Size(p) => Some(p.root().to_string()),

@@ -156,8 +156,18 @@ fn plan<'s>(
 
 pub(crate) fn run(db: &Database, req: ScanInput) -> Result<ScanOutput> {
     let (segment, exprs) = check(&req)?;
+    run_parsed(db, &req, segment, exprs)
+}
+
+/// Runs a Scan whose expressions are already in the IR (Scan itself, and PartiQL SELECT).
+pub(crate) fn run_parsed(
+    db: &Database,
+    req: &ScanInput,
+    segment: Option<(i64, i64)>,
+    exprs: ReadExpressions,
+) -> Result<ScanOutput> {
     let state = db.lock();
-    let p = plan(&state, &req, segment, &exprs)?;
+    let p = plan(&state, req, segment, &exprs)?;
     let mut page = Page::new(
         p.t,
         p.index,

@@ -47,6 +47,15 @@ impl Reason {
         }
     }
 
+    /// A failure with another code (PartiQL's DuplicateItem).
+    pub fn with_code(code: &'static str, e: &Error) -> Reason {
+        Reason {
+            code: Some(code),
+            message: Some(e.message().to_string()),
+            item: None,
+        }
+    }
+
     /// True unless the action passed.
     pub fn failed(&self) -> bool {
         self.code.is_some()

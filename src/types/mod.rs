@@ -6,9 +6,11 @@
 mod batch;
 mod capacity;
 mod item;
+mod partiql;
 mod table;
 
 pub use batch::*;
 pub use capacity::*;
 pub use item::*;
+pub use partiql::*;
 pub use table::*;

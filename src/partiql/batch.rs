@@ -1,0 +1,397 @@
+//! BatchExecuteStatement (up to 25 independent statements, all reads or all writes) and
+//! ExecuteTransaction (up to 100 statements, all or nothing).
+
+use super::ast::Statement;
+use super::{evaluate, project, split_key, target, write, Prepared, WriteOptions};
+use crate::db::Database;
+use crate::error::{Error, ErrorCode, Result};
+use crate::model::value::Item;
+use crate::ops::common::{consumed_split, key_of_key, read_units, EmptyKeyWording, Split};
+use crate::ops::transact::{canceled, same_item_twice, Reason, MAX_ACTIONS};
+use crate::storage::write::{write_item, write_units, Delta};
+use crate::storage::{State, Txn};
+use crate::types::{
+    BatchExecuteStatementInput, BatchExecuteStatementOutput, BatchStatementError,
+    BatchStatementResponse, ConsumedCapacity, ExecuteTransactionInput, ExecuteTransactionOutput,
+    ItemResponse,
+};
+use crate::validate::{enums, Constraints};
+use std::collections::{BTreeMap, BTreeSet};
+
+const MAX_BATCH: usize = 25;
+
+/// The short error code a batch reports for an error.
+fn short_code(e: &Error) -> &'static str {
+    match e.code() {
+        ErrorCode::ConditionalCheckFailedException => "ConditionalCheckFailed",
+        ErrorCode::DuplicateItemException => "DuplicateItem",
+        ErrorCode::ResourceNotFoundException => "ResourceNotFound",
+        ErrorCode::InternalServerError => "InternalServerError",
+        _ => "ValidationError",
+    }
+}
+
+/// A SELECT that names one item by its full primary key: the item (projected), if the rest of
+/// the WHERE holds, and the size read.
+fn read_one(state: &State, p: &Prepared<'_>, not_keyed: &str) -> Result<Read> {
+    let Statement::Select {
+        projection,
+        source,
+        condition,
+        ..
+    } = &p.statement
+    else {
+        unreachable!("called for SELECT")
+    };
+    let table = source[0].clone();
+    let t = state.table(&table).ok_or_else(Error::resource_not_found)?;
+    let keyed = match condition {
+        Some(c) if source.len() == 1 => split_key(t, super::condition(c, p.params)?).ok(),
+        _ => None,
+    };
+    let Some((key, rest)) = keyed else {
+        return Err(Error::validation(not_keyed));
+    };
+    let (pk, sk) = key_of_key(t, &key, EmptyKeyWording::NotValid)?;
+    let found = state.get_item(t, &pk, &sk)?;
+    let size = found.as_ref().map_or(0, |f| f.1);
+    let item = found
+        .map(|(item, _)| item)
+        .filter(|item| {
+            rest.as_ref()
+                .is_none_or(|c| crate::expr::eval::eval(c, item))
+        })
+        .map(|item| match projection {
+            Some(paths) => project(item, paths),
+            None => item,
+        });
+    Ok(Read {
+        target: (table, pk, sk),
+        item,
+        size,
+    })
+}
+
+/// One item read by a batch or transaction: its table and encoded key, the item, the size.
+struct Read {
+    target: (String, Vec<u8>, Vec<u8>),
+    item: Option<Item>,
+    size: usize,
+}
+
+/// ConsumedCapacity per table from summed units.
+fn capacity(
+    mode: Option<&str>,
+    units: BTreeMap<String, f64>,
+    split: Split,
+) -> Option<Vec<ConsumedCapacity>> {
+    let list: Vec<ConsumedCapacity> = units
+        .into_iter()
+        .filter_map(|(t, u)| consumed_split(mode, &t, u, &[], split))
+        .collect();
+    (!list.is_empty()).then_some(list)
+}
+
+/// BatchExecuteStatement.
+pub(crate) fn batch_execute(
+    db: &Database,
+    req: BatchExecuteStatementInput,
+) -> Result<BatchExecuteStatementOutput> {
+    let mut c = Constraints::default();
+    if let Some(list) = c.not_null("statements", &req.statements) {
+        let shown = serde_json::to_string(list).unwrap_or_default();
+        c.length("statements", &shown, list.len(), 1, MAX_BATCH);
+        for (i, s) in list.iter().enumerate() {
+            c.not_null(
+                &format!("statements.{}.member.statement", i + 1),
+                &s.statement,
+            );
+        }
+    }
+    c.one_of(
+        "returnConsumedCapacity",
+        req.return_consumed_capacity.as_deref(),
+        enums::RETURN_CONSUMED_CAPACITY,
+    );
+    c.finish()?;
+    let list = req.statements.as_deref().unwrap_or_default();
+    let prepared: Vec<Result<Prepared<'_>>> = list
+        .iter()
+        .map(|s| {
+            Prepared::new(
+                s.statement.as_deref().expect("checked not null"),
+                s.parameters.as_deref(),
+            )
+        })
+        .collect();
+    let parsed = prepared.iter().filter_map(|p| p.as_ref().ok());
+    let (reads, writes): (Vec<_>, Vec<_>) = parsed.partition(|p| p.statement.is_read());
+    if !reads.is_empty() && !writes.is_empty() {
+        return Err(Error::validation(
+            "Read and write requests together in the same batch is not supported.",
+        ));
+    }
+
+    let mut units: BTreeMap<String, f64> = BTreeMap::new();
+    let mut responses = Vec::with_capacity(list.len());
+    let error = |e: &Error, table: Option<String>| BatchStatementResponse {
+        error: Some(BatchStatementError {
+            code: short_code(e).to_string(),
+            message: e.message().to_string(),
+            item: e
+                .extra()
+                .and_then(|x| x.get("Item"))
+                .and_then(|i| serde_json::from_value(i.clone()).ok()),
+        }),
+        table_name: table,
+        item: None,
+    };
+    if !reads.is_empty() {
+        let state = db.lock();
+        let mut seen = BTreeSet::new();
+        for (s, p) in list.iter().zip(&prepared) {
+            let p = match p {
+                Ok(p) => p,
+                Err(e) => {
+                    responses.push(error(e, None));
+                    continue;
+                }
+            };
+            match read_one(
+                &state,
+                p,
+                "Select statements within BatchExecuteStatement must specify the primary key in the where clause.",
+            ) {
+                Ok(read) => {
+                    if !seen.insert(read.target.clone()) {
+                        return Err(Error::validation(
+                            "Provided list of item keys contains duplicates",
+                        ));
+                    }
+                    let table = read.target.0;
+                    *units.entry(table.clone()).or_default() +=
+                        read_units(read.size, s.consistent_read.unwrap_or(false));
+                    responses.push(BatchStatementResponse {
+                        error: None,
+                        table_name: Some(table),
+                        item: read.item,
+                    });
+                }
+                Err(e) => responses.push(error(&e, Some(p.table().to_string()))),
+            }
+        }
+    } else {
+        for p in &prepared {
+            let p = match p {
+                Ok(p) => p,
+                Err(e) => {
+                    responses.push(error(e, None));
+                    continue;
+                }
+            };
+            // Return values on a failed condition are accepted and not applied in batches.
+            let options = WriteOptions {
+                return_consumed_capacity: Some("TOTAL"),
+                return_values_on_condition_check_failure: None,
+            };
+            match write(db, p, &options) {
+                Ok(out) => {
+                    if let Some(c) = out.consumed_capacity {
+                        *units.entry(c.table_name).or_default() += c.capacity_units;
+                    }
+                    responses.push(BatchStatementResponse {
+                        error: None,
+                        table_name: Some(p.table().to_string()),
+                        item: out.item,
+                    });
+                }
+                Err(e) => responses.push(error(&e, Some(p.table().to_string()))),
+            }
+        }
+    }
+    Ok(BatchExecuteStatementOutput {
+        responses,
+        consumed_capacity: capacity(req.return_consumed_capacity.as_deref(), units, Split::No),
+    })
+}
+
+/// ExecuteTransaction: all reads (one snapshot) or all writes (all or nothing).
+pub(crate) fn execute_transaction(
+    db: &Database,
+    req: ExecuteTransactionInput,
+) -> Result<ExecuteTransactionOutput> {
+    let mut c = Constraints::default();
+    if let Some(list) = c.not_null("transactStatements", &req.transact_statements) {
+        let shown = serde_json::to_string(list).unwrap_or_default();
+        c.length("transactStatements", &shown, list.len(), 1, MAX_ACTIONS);
+        for (i, s) in list.iter().enumerate() {
+            c.not_null(
+                &format!("transactStatements.{}.member.statement", i + 1),
+                &s.statement,
+            );
+            c.one_of(
+                &format!(
+                    "transactStatements.{}.member.returnValuesOnConditionCheckFailure",
+                    i + 1
+                ),
+                s.return_values_on_condition_check_failure.as_deref(),
+                enums::RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
+            );
+        }
+    }
+    if let Some(token) = &req.client_request_token {
+        c.length("clientRequestToken", token, token.chars().count(), 1, 36);
+    }
+    c.one_of(
+        "returnConsumedCapacity",
+        req.return_consumed_capacity.as_deref(),
+        enums::RETURN_CONSUMED_CAPACITY,
+    );
+    c.finish()?;
+    let list = req.transact_statements.as_deref().unwrap_or_default();
+    let prepared = list
+        .iter()
+        .map(|s| {
+            Prepared::new(
+                s.statement.as_deref().expect("checked not null"),
+                s.parameters.as_deref(),
+            )
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let reads = prepared.iter().filter(|p| p.statement.is_read()).count();
+    if reads != 0 && reads != prepared.len() {
+        return Err(Error::validation(
+            "ExecuteTransaction API does not support both read and write operations in the same request.",
+        ));
+    }
+    for (i, p) in prepared.iter().enumerate() {
+        let returning = match &p.statement {
+            Statement::Update { returning, .. } | Statement::Delete { returning, .. } => {
+                returning.is_some()
+            }
+            _ => false,
+        };
+        if returning {
+            return Err(Error::validation(format!(
+                "Validation failed in TransactStatements[{i}]: RETURNING clause is not supported in ExecuteTransaction."
+            )));
+        }
+    }
+    let mode = req.return_consumed_capacity.as_deref();
+    if reads > 0 {
+        let state = db.lock();
+        let mut units: BTreeMap<String, f64> = BTreeMap::new();
+        let mut responses = Vec::with_capacity(prepared.len());
+        let mut seen = BTreeSet::new();
+        for p in &prepared {
+            let read = read_one(
+                &state,
+                p,
+                "Where clause does not contain a mandatory equality on all key attributes",
+            )?;
+            if !seen.insert(read.target.clone()) {
+                return Err(same_item_twice());
+            }
+            // Transactional reads cost twice a consistent read.
+            *units.entry(read.target.0).or_default() += 2.0 * read_units(read.size, true);
+            responses.push(ItemResponse { item: read.item });
+        }
+        return Ok(ExecuteTransactionOutput {
+            responses: Some(responses),
+            consumed_capacity: capacity(mode, units, Split::Read),
+        });
+    }
+
+    let mut state = db.lock();
+    let digest: Option<[u8; 32]> = match &req.client_request_token {
+        Some(token) => {
+            use sha2::Digest;
+            let d: [u8; 32] =
+                sha2::Sha256::digest(serde_json::to_vec(&req).unwrap_or_default()).into();
+            if let Some(out) = db.tokens().replay(token, &d)? {
+                return Ok(ExecuteTransactionOutput {
+                    responses: Some(Vec::new()),
+                    consumed_capacity: out.consumed_capacity,
+                });
+            }
+            Some(d)
+        }
+        None => None,
+    };
+    let mut targets = BTreeSet::new();
+    for p in &prepared {
+        if let Some(t) = target(&state, p) {
+            if !targets.insert(t) {
+                return Err(same_item_twice());
+            }
+        }
+    }
+    // Evaluate every statement; failures become reasons, in order.
+    let mut steps = Vec::with_capacity(prepared.len());
+    let mut reasons = vec![Reason::none(); prepared.len()];
+    for (i, (p, s)) in prepared.iter().zip(list).enumerate() {
+        let options = WriteOptions {
+            return_consumed_capacity: None,
+            return_values_on_condition_check_failure: s
+                .return_values_on_condition_check_failure
+                .as_deref(),
+        };
+        match evaluate(&state, p, &options) {
+            Ok(step) => steps.push(Some(step)),
+            Err(e) => {
+                reasons[i] = match e.code() {
+                    ErrorCode::ConditionalCheckFailedException => Reason::condition_failed(
+                        e.extra()
+                            .and_then(|x| x.get("Item"))
+                            .and_then(|v| serde_json::from_value(v.clone()).ok()),
+                    ),
+                    ErrorCode::DuplicateItemException => Reason::with_code("DuplicateItem", &e),
+                    ErrorCode::ValidationException => Reason::validation(&e),
+                    _ => return Err(e),
+                };
+                steps.push(None);
+            }
+        }
+    }
+    if reasons.iter().any(Reason::failed) {
+        return Err(canceled(&reasons));
+    }
+
+    let tx = Txn::begin(&state.conn)?;
+    let mut deltas: BTreeMap<String, Delta> = BTreeMap::new();
+    let mut units: BTreeMap<String, f64> = BTreeMap::new();
+    for step in steps.iter().flatten() {
+        if step.skip {
+            *units.entry(step.table.clone()).or_default() += 2.0;
+            continue;
+        }
+        let t = &state.tables[&step.table];
+        let delta = deltas.entry(step.table.clone()).or_default();
+        let new = step.new.as_ref().map(|(i, e)| (i, e));
+        let out = write_item(&tx, t, &step.pk, &step.sk, new, delta)?;
+        let old = out.old.as_ref().map_or(0, |o| o.size);
+        let size = old.max(new.map_or(0, |(_, e)| e.size));
+        let index_units: f64 = out.index_writes.iter().map(|w| w.units).sum();
+        *units.entry(step.table.clone()).or_default() += 2.0 * (write_units(size) + index_units);
+    }
+    tx.commit()?;
+    drop(steps);
+    for (table, delta) in deltas {
+        delta.apply(state.tables.get_mut(&table).expect("looked up above"));
+    }
+    let consumed_capacity = capacity(mode, units, Split::Write);
+    if let (Some(token), Some(d)) = (&req.client_request_token, digest) {
+        db.tokens().remember(
+            token,
+            d,
+            crate::types::TransactWriteItemsOutput {
+                consumed_capacity: consumed_capacity.clone(),
+                item_collection_metrics: None,
+            },
+        );
+    }
+    Ok(ExecuteTransactionOutput {
+        responses: Some(Vec::new()),
+        consumed_capacity,
+    })
+}
