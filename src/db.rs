@@ -108,7 +108,8 @@ operations! {
 
 impl Database {
     /// How a request would run: its IR, optimised plan, SQL, parameters and SQLite's query
-    /// plan (Query, Scan and GetItem; the request is checked as if it ran, nothing runs).
+    /// plan (Query, Scan, GetItem and PartiQL SELECT; the request is checked as if it ran,
+    /// nothing runs).
     pub fn explain(
         &self,
         operation: &str,
@@ -118,8 +119,9 @@ impl Database {
             "Query" => ops::query::explain(self, crate::wire::from_json(request)?),
             "Scan" => ops::scan::explain(self, crate::wire::from_json(request)?),
             "GetItem" => ops::get_item::explain(self, crate::wire::from_json(request)?),
+            "ExecuteStatement" => crate::partiql::explain(self, crate::wire::from_json(request)?),
             op if Self::operations().contains(&op) => Err(Error::validation(format!(
-                "explain covers Query, Scan and GetItem; {op} has no read plan to show"
+                "explain covers Query, Scan, GetItem and ExecuteStatement; {op} has no read plan to show"
             ))),
             _ => Err(Error::new(
                 crate::ErrorCode::UnknownOperationException,

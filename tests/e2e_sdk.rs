@@ -671,3 +671,91 @@ async fn concurrent_transactions_over_http_keep_the_sum() {
     }
     assert_eq!(sum, 1000);
 }
+
+#[tokio::test]
+async fn partiql_through_the_sdk() {
+    use aws_sdk_dynamodb::operation::execute_statement::ExecuteStatementError;
+    use aws_sdk_dynamodb::types::{BatchStatementRequest, ParameterizedStatement};
+    let server = Server::start();
+    let client = sdk_client(&server.endpoint);
+    create_table(&client, "orders").await;
+    for i in 0..3 {
+        client
+            .execute_statement()
+            .statement("INSERT INTO orders VALUE {'pk': ?, 'sk': ?, 'g': 'green'}")
+            .parameters(AttributeValue::S("p".into()))
+            .parameters(AttributeValue::N(i.to_string()))
+            .send()
+            .await
+            .unwrap();
+    }
+    let dup = client
+        .execute_statement()
+        .statement("INSERT INTO orders VALUE {'pk': 'p', 'sk': 0}")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        dup.into_service_error(),
+        ExecuteStatementError::DuplicateItemException(_)
+    ));
+    // Paging with NextToken and Limit.
+    let mut seen = Vec::new();
+    let mut token = None;
+    loop {
+        let out = client
+            .execute_statement()
+            .statement("SELECT sk FROM orders WHERE pk = 'p' ORDER BY sk DESC")
+            .limit(2)
+            .set_next_token(token)
+            .send()
+            .await
+            .unwrap();
+        seen.extend(out.items().iter().map(|i| i["sk"].as_n().unwrap().clone()));
+        token = out.next_token().map(str::to_string);
+        if token.is_none() {
+            break;
+        }
+    }
+    assert_eq!(seen, ["2", "1", "0"]);
+    let batch = client
+        .batch_execute_statement()
+        .statements(
+            BatchStatementRequest::builder()
+                .statement("UPDATE orders SET n = 1 WHERE pk = 'p' AND sk = 0 RETURNING ALL NEW *")
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        batch.responses()[0].item().unwrap()["n"],
+        AttributeValue::N("1".into())
+    );
+    client
+        .execute_transaction()
+        .transact_statements(
+            ParameterizedStatement::builder()
+                .statement("DELETE FROM orders WHERE pk = 'p' AND sk = 1")
+                .build()
+                .unwrap(),
+        )
+        .transact_statements(
+            ParameterizedStatement::builder()
+                .statement("UPDATE orders SET n = n + 1 WHERE pk = 'p' AND sk = 0")
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let left = client
+        .execute_statement()
+        .statement("SELECT * FROM orders WHERE pk = 'p'")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(left.items().len(), 2);
+    assert_eq!(left.items()[0]["n"], AttributeValue::N("2".into()));
+}

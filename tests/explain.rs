@@ -160,7 +160,7 @@ fn explain_checks_the_request_like_the_operation() {
         .unwrap_err();
     assert_eq!(
         err.message(),
-        "explain covers Query, Scan and GetItem; PutItem has no read plan to show"
+        "explain covers Query, Scan, GetItem and ExecuteStatement; PutItem has no read plan to show"
     );
     let err = db.explain("Frobnicate", json!({})).unwrap_err();
     assert_eq!(err.code().as_str(), "UnknownOperationException");
@@ -249,4 +249,34 @@ fn legacy_key_conditions_show_in_the_ir() {
         e.ir,
         "KeyConditions: Artist = {\"S\":\"Queen\"}\nAttributesToGet: Song"
     );
+}
+
+#[test]
+fn partiql_select_explains_as_a_query_or_a_scan() {
+    let db = music();
+    let e = db
+        .explain(
+            "ExecuteStatement",
+            json!({"Statement": "SELECT Song FROM \"Music\".\"ByGenre\" WHERE Genre = ? AND \"Year\" > 1990 AND Price < 10",
+                   "Parameters": [{"S": "Rock"}]}),
+        )
+        .unwrap();
+    assert!(
+        e.plan[0].starts_with("SEARCH x USING PRIMARY KEY (ipk=? AND isk>?)"),
+        "{:?}",
+        e.plan
+    );
+    insta::assert_snapshot!(e.to_string());
+    let e = db
+        .explain(
+            "ExecuteStatement",
+            json!({"Statement": "SELECT * FROM Music WHERE Price < 10 OR Genre = 'Rock'"}),
+        )
+        .unwrap();
+    assert!(
+        e.optimized_ir.starts_with("Scan table=\"Music\""),
+        "{}",
+        e.optimized_ir
+    );
+    assert_eq!(e.plan, ["SCAN t1"]);
 }

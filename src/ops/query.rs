@@ -245,8 +245,17 @@ pub(crate) fn run_parsed(
 /// The explanation of a Query.
 pub(crate) fn explain(db: &Database, req: QueryInput) -> Result<Explain> {
     let exprs = check(&req)?;
+    explain_parsed(db, &req, &exprs)
+}
+
+/// The explanation of a Query whose expressions are already in the IR.
+pub(crate) fn explain_parsed(
+    db: &Database,
+    req: &QueryInput,
+    exprs: &ReadExpressions,
+) -> Result<Explain> {
     let state = db.lock();
-    let p = plan(&state, &req, &exprs)?;
+    let p = plan(&state, req, exprs)?;
     let mut head = format!("Query table={:?}", p.t.desc.table_name);
     if let Some(ix) = p.index {
         head.push_str(&format!(" index={:?}", ix.name));
@@ -258,7 +267,7 @@ pub(crate) fn explain(db: &Database, req: QueryInput) -> Result<Explain> {
         head.push_str(&format!(" limit={l}"));
     }
     let mut optimized = vec![head, format!("  KeyRange: {}", p.range)];
-    describe_read(&exprs, p.filter.as_ref(), &mut optimized);
+    describe_read(exprs, p.filter.as_ref(), &mut optimized);
     let mut ir = exprs.describe();
     if let Some(k) = &p.legacy_key {
         ir = format!("KeyConditions: {k}\n{ir}");
@@ -331,6 +340,8 @@ pub(crate) struct ReadExpressions {
     pub key: Option<Cond>,
     pub filter: Option<Cond>,
     pub projection: Option<Vec<crate::expr::ir::Path>>,
+    /// The parameter the key condition came from.
+    pub key_label: &'static str,
     /// The parameter the filter came from: FilterExpression, QueryFilter or ScanFilter.
     pub filter_label: &'static str,
     /// The parameter the projection came from: ProjectionExpression or AttributesToGet.
@@ -365,6 +376,7 @@ impl ReadExpressions {
             key,
             filter,
             projection,
+            key_label: "KeyConditionExpression",
             filter_label: "FilterExpression",
             projection_label: "ProjectionExpression",
         })
@@ -376,7 +388,8 @@ impl ReadExpressions {
             key,
             filter,
             projection: None,
-            filter_label: "WHERE",
+            key_label: "WHERE (key)",
+            filter_label: "WHERE (filter)",
             projection_label: "SELECT",
         }
     }
@@ -402,7 +415,7 @@ impl ReadExpressions {
     pub fn describe(&self) -> String {
         let mut lines = Vec::new();
         if let Some(k) = &self.key {
-            lines.push(format!("KeyConditionExpression: {k}"));
+            lines.push(format!("{}: {k}", self.key_label));
         }
         if let Some(f) = &self.filter {
             lines.push(format!("{}: {f}", self.filter_label));

@@ -194,8 +194,18 @@ pub(crate) fn run_parsed(
 /// The explanation of a Scan.
 pub(crate) fn explain(db: &Database, req: ScanInput) -> Result<Explain> {
     let (segment, exprs) = check(&req)?;
+    explain_parsed(db, &req, segment, &exprs)
+}
+
+/// The explanation of a Scan whose expressions are already in the IR.
+pub(crate) fn explain_parsed(
+    db: &Database,
+    req: &ScanInput,
+    segment: Option<(i64, i64)>,
+    exprs: &ReadExpressions,
+) -> Result<Explain> {
     let state = db.lock();
-    let p = plan(&state, &req, segment, &exprs)?;
+    let p = plan(&state, req, segment, exprs)?;
     let mut head = format!("Scan table={:?}", p.t.desc.table_name);
     if let Some(ix) = p.index {
         head.push_str(&format!(" index={:?}", ix.name));
@@ -207,6 +217,6 @@ pub(crate) fn explain(db: &Database, req: ScanInput) -> Result<Explain> {
         head.push_str(&format!(" limit={l}"));
     }
     let mut optimized = vec![head];
-    describe_read(&exprs, p.filter.as_ref(), &mut optimized);
+    describe_read(exprs, p.filter.as_ref(), &mut optimized);
     explained(&state, exprs.describe(), optimized, p.read)
 }

@@ -64,27 +64,40 @@ impl<'a> Prepared<'a> {
 
 /// Binds a literal: parameters replaced, numbers and sets checked.
 pub(crate) fn bind(v: &ast::Value, params: &[AttributeValue]) -> Result<AttributeValue> {
+    bind_at(v, params, "root")
+}
+
+/// [`bind`] for the value at `at` (`root`, `root.x`, `root[1]`), which number errors name.
+fn bind_at(v: &ast::Value, params: &[AttributeValue], at: &str) -> Result<AttributeValue> {
     use ast::Value as V;
     let out = match v {
         V::Param(i) => params.get(*i).cloned().ok_or_else(param_count_error)?,
         V::S(s) => AttributeValue::S(s.clone()),
-        V::N(n) => AttributeValue::N(n.clone()),
+        V::N(n) => {
+            crate::model::number::Number::parse(n)
+                .map_err(|e| Error::validation(format!("{} under {at}", e.message())))?;
+            AttributeValue::N(n.clone())
+        }
         V::Bool(b) => AttributeValue::Bool(*b),
         V::Null => AttributeValue::Null(true),
         V::Tuple(pairs) => {
             let mut m = Item::new();
             for (k, x) in pairs {
-                if m.insert(k.clone(), bind(x, params)?).is_some() {
+                let v = bind_at(x, params, &format!("{at}.{k}"))?;
+                if m.insert(k.clone(), v).is_some() {
                     return Err(Error::validation(format!(
-                        "Duplicate keys in tuple. Key: {k} under root"
+                        "Duplicate keys in tuple. Key: {k} under {at}"
                     )));
                 }
             }
             AttributeValue::M(m)
         }
-        V::List(xs) => {
-            AttributeValue::L(xs.iter().map(|x| bind(x, params)).collect::<Result<_>>()?)
-        }
+        V::List(xs) => AttributeValue::L(
+            xs.iter()
+                .enumerate()
+                .map(|(i, x)| bind_at(x, params, &format!("{at}[{i}]")))
+                .collect::<Result<_>>()?,
+        ),
         V::Set(xs) => {
             if xs.is_empty() {
                 return Err(Error::validation("Empty bags are not supported"));
@@ -420,6 +433,26 @@ fn check_request(req: &ExecuteStatementInput) -> Result<&str> {
     Ok(req.statement.as_deref().expect("checked not null"))
 }
 
+/// The explanation of a PartiQL SELECT: the Query or Scan it becomes.
+pub(crate) fn explain(
+    db: &Database,
+    req: ExecuteStatementInput,
+) -> Result<crate::explain::Explain> {
+    let text = check_request(&req)?;
+    let prepared = Prepared::new(text, req.parameters.as_deref())?;
+    if !prepared.statement.is_read() {
+        return Err(Error::validation(
+            "explain covers SELECT statements; INSERT, UPDATE and DELETE write one item by key",
+        ));
+    }
+    let mut e = match plan_select(db, &req, &prepared)? {
+        SelectPlan::Query(qi, exprs) => crate::ops::query::explain_parsed(db, &qi, &exprs)?,
+        SelectPlan::Scan(si, exprs) => crate::ops::scan::explain_parsed(db, &si, None, &exprs)?,
+    };
+    e.ir = format!("Statement: {text}\n{}", e.ir);
+    Ok(e)
+}
+
 /// ExecuteStatement.
 pub(crate) fn execute_statement(
     db: &Database,
@@ -451,11 +484,9 @@ pub(crate) fn execute_statement(
     }
 }
 
-fn select(
-    db: &Database,
-    req: &ExecuteStatementInput,
-    p: &Prepared<'_>,
-) -> Result<ExecuteStatementOutput> {
+/// Decides how a SELECT reads: a Query when its WHERE fixes the partition key of the table
+/// or index (the matching sort-key condition joins the key range), else a Scan.
+fn plan_select(db: &Database, req: &ExecuteStatementInput, p: &Prepared<'_>) -> Result<SelectPlan> {
     let Statement::Select {
         projection,
         source,
@@ -550,33 +581,60 @@ fn select(
         }
     }
     let exclusive_start_key = start_key(req)?;
-    let (items, lek, capacity) = if query {
-        let qi = QueryInput {
-            table_name: Some(table),
-            index_name: index,
-            consistent_read: req.consistent_read,
-            limit: req.limit,
-            exclusive_start_key,
-            scan_index_forward: order.as_ref().map(|(_, asc)| *asc),
-            return_consumed_capacity: req.return_consumed_capacity.clone(),
-            ..Default::default()
-        };
-        let exprs = ReadExpressions::from_ir(and(key_parts), filter);
-        let out = crate::ops::query::run_parsed(db, &qi, exprs)?;
-        (out.items, out.last_evaluated_key, out.consumed_capacity)
+    let read = if query {
+        SelectPlan::Query(
+            QueryInput {
+                table_name: Some(table),
+                index_name: index,
+                consistent_read: req.consistent_read,
+                limit: req.limit,
+                exclusive_start_key,
+                scan_index_forward: order.as_ref().map(|(_, asc)| *asc),
+                return_consumed_capacity: req.return_consumed_capacity.clone(),
+                ..Default::default()
+            },
+            ReadExpressions::from_ir(and(key_parts), filter),
+        )
     } else {
-        let si = ScanInput {
-            table_name: Some(table),
-            index_name: index,
-            consistent_read: req.consistent_read,
-            limit: req.limit,
-            exclusive_start_key,
-            return_consumed_capacity: req.return_consumed_capacity.clone(),
-            ..Default::default()
-        };
-        let exprs = ReadExpressions::from_ir(None, cond);
-        let out = crate::ops::scan::run_parsed(db, &si, None, exprs)?;
-        (out.items, out.last_evaluated_key, out.consumed_capacity)
+        SelectPlan::Scan(
+            ScanInput {
+                table_name: Some(table),
+                index_name: index,
+                consistent_read: req.consistent_read,
+                limit: req.limit,
+                exclusive_start_key,
+                return_consumed_capacity: req.return_consumed_capacity.clone(),
+                ..Default::default()
+            },
+            ReadExpressions::from_ir(None, cond),
+        )
+    };
+    Ok(read)
+}
+
+/// How a SELECT reads: a Query or a Scan, with its WHERE in the IR.
+enum SelectPlan {
+    Query(QueryInput, ReadExpressions),
+    Scan(ScanInput, ReadExpressions),
+}
+
+fn select(
+    db: &Database,
+    req: &ExecuteStatementInput,
+    p: &Prepared<'_>,
+) -> Result<ExecuteStatementOutput> {
+    let Statement::Select { projection, .. } = &p.statement else {
+        unreachable!("called for SELECT")
+    };
+    let (items, lek, capacity) = match plan_select(db, req, p)? {
+        SelectPlan::Query(qi, exprs) => {
+            let out = crate::ops::query::run_parsed(db, &qi, exprs)?;
+            (out.items, out.last_evaluated_key, out.consumed_capacity)
+        }
+        SelectPlan::Scan(si, exprs) => {
+            let out = crate::ops::scan::run_parsed(db, &si, None, exprs)?;
+            (out.items, out.last_evaluated_key, out.consumed_capacity)
+        }
     };
     let items = items.unwrap_or_default();
     let items = match projection {
