@@ -38,7 +38,7 @@ struct ExplainArgs {
     /// Output: readable text, or one JSON object (ir, optimized_ir, sql, params, plan).
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
-    /// The operation: Query, Scan or GetItem.
+    /// The operation: Query, Scan, GetItem or ExecuteStatement (a PartiQL SELECT).
     operation: String,
     /// The request as DynamoDB JSON, or `-` to read it from standard input.
     request: String,
