@@ -252,7 +252,14 @@ fn errors_in_dynamodb_words() {
         ("SELECT * FROM music WHERE plays < true", v("Incorrect operand type for operator or function; operator or function: <, operand type: BOOL")),
         ("SELECT * FROM music WHERE exists(plays)", v("Unrecognized function: exists")),
         ("SELECT * FROM music WHERE attribute_exists('x')", v("Operator or function requires a document path; operator or function: attribute_exists")),
-        ("SELECT * FROM music ORDER BY song", v("Must have at least one non-optional hash key condition in WHERE clause when using ORDER BY clause.")),
+        ("SELECT * FROM music ORDER BY song", v("Must have WHERE clause in the statement when using ORDER BY clause.")),
+        ("SELECT * FROM music WHERE plays > 1 ORDER BY song", v("Must have at least one non-optional hash key condition in WHERE clause when using ORDER BY clause.")),
+        ("SELECT * FROM music WHERE artist = 'a' AND", v("Statement wasn't well formed, can't be processed: Missing right-hand side expression of infix operator")),
+        ("-- comment\nSELECT * FROM music WHERE artist = 'a' x", v("Statement wasn't well formed, can't be processed: Unexpected token after expression")),
+        ("SELECT * FROM music WHERE artist = 'a' ORDER = 1", v("Statement wasn't well formed, can't be processed: Unexpected token after expression")),
+        ("UPDATE music SET a = 1, a.b = 2 WHERE artist = 'acme' AND song = 'a1'", v("Invalid UpdateExpression: Two document paths overlap with each other; must remove or rewrite one of these paths; path one: [a], path two: [a, b]")),
+        ("UPDATE music SET a = 1 WHERE artist = 'acme' AND artist = 'b' AND song = 'a1'", v("Multiple conditions on same key artist. Only single item Update/Insert/Delete are supported")),
+        ("SELECT * FROM music WHERE attribute_type(plays, 'X')", v("Invalid attribute type name found; type: X, valid types: { B,BOOL,BS,L,M,N,NS,NULL,S,SS }")),
         ("INSERT INTO music VALUE {'artist': 'z', 'song': 'z', 's': <<>>}", v("Empty bags are not supported")),
         ("UPDATE music SET artist = 'z' WHERE artist = 'acme' AND song = 'a1'", v("One or more parameter values were invalid: Cannot update attribute artist. This attribute is part of the key")),
         ("SELECT * FROM nothere", (ErrorCode::ResourceNotFoundException, "Requested resource not found".into())),
@@ -321,7 +328,7 @@ fn batch_execute_statement() {
         json!([
             {"TableName": "music", "Item": {"song": {"S": "a1"}, "plays": {"N": "1"}}},
             {"TableName": "music"},
-            {"TableName": "music", "Error": {"Code": "ValidationError",
+            {"Error": {"Code": "ValidationError",
              "Message": "Select statements within BatchExecuteStatement must specify the primary key in the where clause."}}
         ])
     );
@@ -329,6 +336,8 @@ fn batch_execute_statement() {
         (json!([{"Statement": "SELECT * FROM music WHERE artist = 'a' AND song = 'b'"}, {"Statement": "DELETE FROM music WHERE artist = 'a' AND song = 'b'"}]),
          "Read and write requests together in the same batch is not supported."),
         (json!([]), "1 validation error detected: Value '[]' at 'statements' failed to satisfy constraint: Member must have length greater than or equal to 1"),
+        (json!([{"Statement": "DELETE FROM music WHERE artist = 'a' AND song = 'b'"}, {"Statement": "UPDATE music SET x = 1 WHERE song = 'b' AND artist = 'a'"}]),
+         "Provided list of item keys contains duplicates"),
     ] {
         let e = db
             .execute("BatchExecuteStatement", json!({"Statements": statements}))
@@ -410,4 +419,54 @@ fn execute_transaction_is_all_or_nothing() {
             .unwrap_err();
         assert_eq!(e.message(), want);
     }
+}
+
+#[test]
+fn where_shapes_and_nesting() {
+    let db = db();
+    // The sort-key condition may come first: still a Query, so ORDER BY works.
+    let out = run(
+        &db,
+        "SELECT song FROM music WHERE song > 'a1' AND artist = 'acme' ORDER BY song DESC",
+        json!(null),
+    )
+    .unwrap();
+    assert_eq!(songs(&out), ["a3", "a2"]);
+    let out = run(
+        &db,
+        "SELECT song FROM music WHERE artist = 'band' AND attribute_exists(plays) = true AND attribute_exists(nope) <> TRUE",
+        json!(null),
+    )
+    .unwrap();
+    assert_eq!(songs(&out), ["b1"]);
+    // Keywords end at a word boundary: these are attribute names.
+    run(&db, "UPDATE music SET orders = 1, insertion = 2, notes = 3 WHERE artist = 'band' AND song = 'b1'", json!(null)).unwrap();
+    let out = run(
+        &db,
+        "SELECT orders, insertion, notes FROM music WHERE artist = 'band'",
+        json!(null),
+    )
+    .unwrap();
+    assert_eq!(out["Items"][0].as_object().unwrap().len(), 3);
+    // Deep statements are refused or parsed without exhausting the stack.
+    let deep = format!(
+        "SELECT * FROM music WHERE {}artist = 'a'{}",
+        "(".repeat(3000),
+        ")".repeat(3000)
+    );
+    assert!(run(&db, &deep, json!(null)).is_err());
+    let nots = format!(
+        "SELECT song FROM music WHERE {}artist = 'band'",
+        "NOT ".repeat(2000)
+    );
+    assert_eq!(songs(&run(&db, &nots, json!(null)).unwrap()), ["b1"]);
+    let nested = format!(
+        "INSERT INTO music VALUE {{'artist': 'z', 'song': 'z', 'l': {}1{}}}",
+        "[".repeat(40),
+        "]".repeat(40)
+    );
+    assert_eq!(
+        run(&db, &nested, json!(null)).unwrap_err().message(),
+        "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit"
+    );
 }

@@ -157,7 +157,7 @@ pub fn malformed(detail: &str) -> Error {
 }
 
 fn syntax_error(text: &str, e: &pest::error::Error<Rule>) -> Error {
-    let first = text
+    let first = strip_comments(text)
         .trim_start()
         .split(|c: char| !c.is_ascii_alphabetic())
         .next()
@@ -175,6 +175,14 @@ fn syntax_error(text: &str, e: &pest::error::Error<Rule>) -> Error {
     };
     let rest = text[at.min(text.len())..].trim();
     if rest.is_empty() || rest == ";" {
+        let last = text
+            .trim_end_matches(|c: char| c.is_whitespace() || c == ';')
+            .rsplit(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+            .next()
+            .unwrap_or("");
+        if last.eq_ignore_ascii_case("AND") || last.eq_ignore_ascii_case("OR") {
+            return malformed("Missing right-hand side expression of infix operator");
+        }
         return malformed("Unexpected term");
     }
     // A complete statement followed by more text is DynamoDB's leftover-token error.
@@ -189,8 +197,81 @@ pub fn parse(text: &str) -> Result<Statement> {
     parse_counted(text).map(|(s, _)| s)
 }
 
+/// Leading `--` and `/* */` comments removed (they are whitespace to the parser).
+fn strip_comments(text: &str) -> &str {
+    let mut t = text.trim_start();
+    loop {
+        if let Some(rest) = t.strip_prefix("--") {
+            t = rest.split_once('\n').map_or("", |(_, r)| r).trim_start();
+        } else if let Some(rest) = t.strip_prefix("/*") {
+            t = rest.split_once("*/").map_or("", |(_, r)| r).trim_start();
+        } else {
+            return t;
+        }
+    }
+}
+
+/// Deepest nesting of brackets outside quotes, and the count of NOTs: the parser recurses
+/// once per level, so deep statements parse on a large stack and absurd ones are refused.
+fn nesting(text: &str) -> (usize, usize) {
+    let (mut depth, mut max, mut nots) = (0usize, 0usize, 0usize);
+    let mut quote: Option<char> = None;
+    let mut word = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if let Some(q) = quote {
+            if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        if c.is_ascii_alphanumeric() || c == '_' {
+            word.push(c);
+            continue;
+        }
+        if word.eq_ignore_ascii_case("NOT") {
+            nots += 1;
+        }
+        word.clear();
+        match c {
+            '\'' | '"' => quote = Some(c),
+            // `<<` opens a set; a lone `<` is a comparison.
+            '<' | '>' if chars.peek() != Some(&c) => {}
+            '(' | '[' | '{' | '<' => {
+                chars.next_if_eq(&'<');
+                depth += 1;
+                max = max.max(depth);
+            }
+            ')' | ']' | '}' | '>' => {
+                chars.next_if_eq(&'>');
+                depth = depth.saturating_sub(1);
+            }
+            _ => {}
+        }
+    }
+    (max, nots)
+}
+
+/// Bracket nesting past which a statement is refused: DynamoDB's documents nest 32 levels,
+/// and its conditions far less than this.
+const MAX_NESTING: usize = 256;
+
 /// Parses one statement and counts its `?` parameters.
 pub fn parse_counted(text: &str) -> Result<(Statement, usize)> {
+    let (depth, nots) = nesting(text);
+    if depth > MAX_NESTING {
+        return Err(Error::validation(
+            "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit",
+        ));
+    }
+    if depth + nots > 32 {
+        let owned = text.to_string();
+        return crate::expr::with_stack_for(&"(".repeat(depth + nots), move || parse_inner(&owned));
+    }
+    parse_inner(text)
+}
+
+fn parse_inner(text: &str) -> Result<(Statement, usize)> {
     let mut pairs =
         PartiqlGrammar::parse(Rule::statement, text).map_err(|e| syntax_error(text, &e))?;
     let stmt = pairs
@@ -330,6 +411,7 @@ impl Builder {
                 let or = p.as_rule() == Rule::condition;
                 let mut items = p
                     .into_inner()
+                    .filter(|x| !matches!(x.as_rule(), Rule::and_kw | Rule::or_kw))
                     .map(|x| self.condition(x))
                     .collect::<Result<Vec<_>>>()?;
                 Ok(match items.len() {
@@ -342,14 +424,19 @@ impl Builder {
                 let mut it = p.into_inner();
                 let first = it.next().expect("negation part");
                 match first.as_rule() {
-                    Rule::not_kw => Ok(Cond::Not(Box::new(
-                        self.condition(it.next().expect("negated"))?,
-                    ))),
+                    // NOT NOT x is x: folding keeps the tree shallow however long the chain.
+                    Rule::not_kw => match self.condition(it.next().expect("negated"))? {
+                        Cond::Not(inner) => Ok(*inner),
+                        other => Ok(Cond::Not(Box::new(other))),
+                    },
                     _ => self.condition(first),
                 }
             }
             Rule::predicate => {
-                let parts: Vec<Pair<'_, Rule>> = p.into_inner().collect();
+                let parts: Vec<Pair<'_, Rule>> = p
+                    .into_inner()
+                    .filter(|x| !matches!(x.as_rule(), Rule::and_kw | Rule::between_kw))
+                    .collect();
                 match parts[0].as_rule() {
                     Rule::condition => self.condition(parts[0].clone()),
                     Rule::call => match self.operand_inner(parts[0].clone())? {
@@ -416,7 +503,7 @@ impl Builder {
                 let args = it.map(|x| self.operand(x)).collect::<Result<_>>()?;
                 Ok(Operand::Call(f, args))
             }
-            _ => self.operand(p),
+            _ => Err(malformed("Unexpected term")),
         }
     }
 

@@ -2,7 +2,9 @@
 //! ExecuteTransaction (up to 100 statements, all or nothing).
 
 use super::ast::Statement;
-use super::{evaluate, project, split_key, target, write, Prepared, WriteOptions};
+use super::{
+    check_projection, evaluate, project, split_key, target, write, Prepared, WriteOptions,
+};
 use crate::db::Database;
 use crate::error::{Error, ErrorCode, Result};
 use crate::model::value::Item;
@@ -33,7 +35,7 @@ fn short_code(e: &Error) -> &'static str {
 
 /// A SELECT that names one item by its full primary key: the item (projected), if the rest of
 /// the WHERE holds, and the size read.
-fn read_one(state: &State, p: &Prepared<'_>, not_keyed: &str) -> Result<Read> {
+fn read_one(state: &State, p: &Prepared<'_>, in_transaction: bool) -> Result<Read> {
     let Statement::Select {
         projection,
         source,
@@ -43,13 +45,27 @@ fn read_one(state: &State, p: &Prepared<'_>, not_keyed: &str) -> Result<Read> {
     else {
         unreachable!("called for SELECT")
     };
+    if let Some(paths) = projection {
+        check_projection(paths)?;
+    }
+    if in_transaction && source.len() > 1 {
+        return Err(Error::validation(
+            "Reads on indices are not supported within transactions.",
+        ));
+    }
+    let not_keyed = if in_transaction {
+        "Select statements within ExecuteTransaction must specify the primary key in the where clause."
+    } else {
+        "Select statements within BatchExecuteStatement must specify the primary key in the where clause."
+    };
     let table = source[0].clone();
     let t = state.table(&table).ok_or_else(Error::resource_not_found)?;
     let keyed = match condition {
         Some(c) if source.len() == 1 => split_key(t, super::condition(c, p.params)?).ok(),
         _ => None,
     };
-    let Some((key, rest)) = keyed else {
+    // A transaction reads by key alone; a batch may add conditions.
+    let Some((key, rest)) = keyed.filter(|(_, rest)| !in_transaction || rest.is_none()) else {
         return Err(Error::validation(not_keyed));
     };
     let (pk, sk) = key_of_key(t, &key, EmptyKeyWording::NotValid)?;
@@ -143,7 +159,8 @@ pub(crate) fn batch_execute(
                 .and_then(|x| x.get("Item"))
                 .and_then(|i| serde_json::from_value(i.clone()).ok()),
         }),
-        table_name: table,
+        // Statements refused as invalid carry no table.
+        table_name: table.filter(|_| short_code(e) != "ValidationError"),
         item: None,
     };
     if !reads.is_empty() {
@@ -157,11 +174,7 @@ pub(crate) fn batch_execute(
                     continue;
                 }
             };
-            match read_one(
-                &state,
-                p,
-                "Select statements within BatchExecuteStatement must specify the primary key in the where clause.",
-            ) {
+            match read_one(&state, p, false) {
                 Ok(read) => {
                     if !seen.insert(read.target.clone()) {
                         return Err(Error::validation(
@@ -181,6 +194,20 @@ pub(crate) fn batch_execute(
             }
         }
     } else {
+        // The same item twice is refused before anything is written.
+        {
+            let state = db.lock();
+            let mut seen = BTreeSet::new();
+            for p in prepared.iter().flatten() {
+                if let Some(t) = target(&state, p) {
+                    if !seen.insert(t) {
+                        return Err(Error::validation(
+                            "Provided list of item keys contains duplicates",
+                        ));
+                    }
+                }
+            }
+        }
         for p in &prepared {
             let p = match p {
                 Ok(p) => p,
@@ -251,11 +278,18 @@ pub(crate) fn execute_transaction(
     let list = req.transact_statements.as_deref().unwrap_or_default();
     let prepared = list
         .iter()
-        .map(|s| {
+        .enumerate()
+        .map(|(i, s)| {
             Prepared::new(
                 s.statement.as_deref().expect("checked not null"),
                 s.parameters.as_deref(),
             )
+            .map_err(|e| {
+                Error::validation(format!(
+                    "Validation failed in TransactStatements[{i}]: {}",
+                    e.message()
+                ))
+            })
         })
         .collect::<Result<Vec<_>>>()?;
     let reads = prepared.iter().filter(|p| p.statement.is_read()).count();
@@ -284,11 +318,7 @@ pub(crate) fn execute_transaction(
         let mut responses = Vec::with_capacity(prepared.len());
         let mut seen = BTreeSet::new();
         for p in &prepared {
-            let read = read_one(
-                &state,
-                p,
-                "Where clause does not contain a mandatory equality on all key attributes",
-            )?;
+            let read = read_one(&state, p, true)?;
             if !seen.insert(read.target.clone()) {
                 return Err(same_item_twice());
             }
@@ -375,7 +405,6 @@ pub(crate) fn execute_transaction(
         *units.entry(step.table.clone()).or_default() += 2.0 * (write_units(size) + index_units);
     }
     tx.commit()?;
-    drop(steps);
     for (table, delta) in deltas {
         delta.apply(state.tables.get_mut(&table).expect("looked up above"));
     }

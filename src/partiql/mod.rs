@@ -102,6 +102,11 @@ fn bind_at(v: &ast::Value, params: &[AttributeValue], at: &str) -> Result<Attrib
             if xs.is_empty() {
                 return Err(Error::validation("Empty bags are not supported"));
             }
+            if xs.iter().any(|x| matches!(x, V::Param(_))) {
+                return Err(Error::validation(
+                    "Unsupported data type in Bag. DynamoDB only supports either numbers or strings in bags",
+                ));
+            }
             let vals: Vec<AttributeValue> =
                 xs.iter().map(|x| bind(x, params)).collect::<Result<_>>()?;
             let unsupported = || {
@@ -179,6 +184,18 @@ pub(crate) fn condition(c: &ast::Cond, params: &[AttributeValue]) -> Result<ir::
         C::Or(cs) => ir::Cond::Or(list(cs)?),
         C::And(cs) => ir::Cond::And(list(cs)?),
         C::Not(x) => ir::Cond::Not(Box::new(condition(x, params)?)),
+        // `attribute_exists(x) = true` and the like: a boolean function compared with a boolean.
+        C::Cmp(op, ast::Operand::Call(f, args), ast::Operand::Value(ast::Value::Bool(b)))
+        | C::Cmp(op, ast::Operand::Value(ast::Value::Bool(b)), ast::Operand::Call(f, args))
+            if f != "size" && (op == "=" || op == "<>") =>
+        {
+            let c = condition(&C::Call(f.clone(), args.clone()), params)?;
+            if (op == "=") == *b {
+                c
+            } else {
+                ir::Cond::Not(Box::new(c))
+            }
+        }
         C::Cmp(op, a, b) => {
             let op = match op.as_str() {
                 "=" => CmpOp::Eq,
@@ -247,7 +264,9 @@ pub(crate) fn condition(c: &ast::Cond, params: &[AttributeValue]) -> Result<ir::
                 }
                 "attribute_type" => {
                     arity(2)?;
-                    ir::Cond::AttrType(path_of(&args[0], f)?, operand(&args[1], params)?)
+                    let t = operand(&args[1], params)?;
+                    attribute_type_name(&t)?;
+                    ir::Cond::AttrType(path_of(&args[0], f)?, t)
                 }
                 "begins_with" => {
                     arity(2)?;
@@ -261,6 +280,24 @@ pub(crate) fn condition(c: &ast::Cond, params: &[AttributeValue]) -> Result<ir::
             }
         }
     })
+}
+
+/// attribute_type's second operand: a type name such as `'SS'`.
+fn attribute_type_name(t: &ir::Operand) -> Result<()> {
+    const TYPES: &[&str] = &["S", "SS", "N", "NS", "B", "BS", "BOOL", "NULL", "L", "M"];
+    match t {
+        ir::Operand::Value(AttributeValue::S(name)) if TYPES.contains(&name.as_str()) => Ok(()),
+        ir::Operand::Value(AttributeValue::S(name)) => Err(Error::validation(format!(
+            "Invalid attribute type name found; type: {name}, valid types: {{ B,BOOL,BS,L,M,N,NS,NULL,S,SS }}"
+        ))),
+        ir::Operand::Value(v) => Err(Error::validation(format!(
+            "Incorrect operand type for operator or function; operator or function: attribute_type, operand type: {}",
+            v.type_name()
+        ))),
+        _ => Err(Error::validation(
+            "Incorrect operand type for operator or function; operator or function: attribute_type, operand type: PATH",
+        )),
+    }
 }
 
 /// Ordering operators take S, N or B literals only.
@@ -327,8 +364,12 @@ fn split_key(t: &TableMeta, c: ir::Cond) -> Result<(Item, Option<ir::Cond>)> {
     let mut rest = Vec::new();
     for part in conjuncts(c) {
         match equality(&part) {
-            Some((name, v)) if t.key.has(name) && !key.contains_key(name) => {
-                key.insert(name.to_string(), v.clone());
+            Some((name, v)) if t.key.has(name) => {
+                if key.insert(name.to_string(), v.clone()).is_some() {
+                    return Err(Error::validation(format!(
+                        "Multiple conditions on same key {name}. Only single item Update/Insert/Delete are supported"
+                    )));
+                }
             }
             _ => rest.push(part),
         }
@@ -349,7 +390,7 @@ fn split_key(t: &TableMeta, c: ir::Cond) -> Result<(Item, Option<ir::Cond>)> {
     Ok((key, and(rest)))
 }
 
-/// The NextToken of a SELECT: where it stopped, bound to the statement and its parameters.
+/// What a NextToken is bound to: the statement and its parameters.
 fn digest(req: &ExecuteStatementInput) -> String {
     let mut h = Sha256::new();
     h.update(req.statement.as_deref().unwrap_or_default().as_bytes());
@@ -360,6 +401,7 @@ fn digest(req: &ExecuteStatementInput) -> String {
         .collect()
 }
 
+/// The NextToken of a SELECT: where it stopped, bound to the statement and its parameters.
 fn next_token(req: &ExecuteStatementInput, lek: &Item) -> String {
     let body = serde_json::json!({"d": digest(req), "k": lek});
     base64::engine::general_purpose::STANDARD.encode(body.to_string())
@@ -398,6 +440,19 @@ fn projected_name(p: &Path) -> String {
     out
 }
 
+/// A SELECT list may not name two results alike.
+fn check_projection(paths: &[Path]) -> Result<()> {
+    for (i, path) in paths.iter().enumerate() {
+        let name = projected_name(path);
+        if paths[..i].iter().any(|q| projected_name(q) == name) {
+            return Err(Error::validation(format!(
+                "Duplicate identifiers in select clause: {name}"
+            )));
+        }
+    }
+    Ok(())
+}
+
 fn project(item: Item, paths: &[Path]) -> Item {
     let mut out = Item::new();
     for p in paths {
@@ -411,7 +466,7 @@ fn project(item: Item, paths: &[Path]) -> Item {
 fn check_request(req: &ExecuteStatementInput) -> Result<&str> {
     let mut c = Constraints::default();
     if let Some(s) = c.not_null("statement", &req.statement) {
-        c.length("statement", s, s.chars().count(), 1, MAX_STATEMENT);
+        c.length("statement", s, s.len(), 1, MAX_STATEMENT);
     }
     if let Some(limit) = req.limit {
         c.range("limit", i64::from(limit), 1, None);
@@ -507,14 +562,7 @@ fn plan_select(db: &Database, req: &ExecuteStatementInput, p: &Prepared<'_>) -> 
         ));
     }
     if let Some(paths) = projection {
-        for (i, path) in paths.iter().enumerate() {
-            let name = projected_name(path);
-            if paths[..i].iter().any(|q| projected_name(q) == name) {
-                return Err(Error::validation(format!(
-                    "Duplicate identifiers in select clause: {name}"
-                )));
-            }
-        }
+        check_projection(paths)?;
     }
     let cond = where_
         .as_ref()
@@ -546,20 +594,23 @@ fn plan_select(db: &Database, req: &ExecuteStatementInput, p: &Prepared<'_>) -> 
             "Strongly consistent read is not supported on Global Secondary Indexes",
         ));
     }
+    // The partition-key equality first, then the first sort-key condition that fits, wherever
+    // they stand in the WHERE.
+    let mut rest: Vec<ir::Cond> = cond.clone().map(conjuncts).unwrap_or_default();
     let mut key_parts = Vec::new();
-    let mut rest = Vec::new();
-    for part in cond.clone().map(conjuncts).unwrap_or_default() {
-        let hash_eq = equality(&part).is_some_and(|(n, v)| {
-            n == key.hash.name && ScalarType::of(v) == Some(key.hash.ty) && key_parts.is_empty()
-        });
-        let sort = key
-            .range
-            .as_ref()
-            .is_some_and(|r| key_parts.len() == 1 && sort_key_condition(&part, &r.name, r.ty));
-        if hash_eq || sort {
-            key_parts.push(part);
-        } else {
-            rest.push(part);
+    let hash_at = rest.iter().position(|part| {
+        equality(part)
+            .is_some_and(|(n, v)| n == key.hash.name && ScalarType::of(v) == Some(key.hash.ty))
+    });
+    if let Some(i) = hash_at {
+        key_parts.push(rest.remove(i));
+        if let Some(r) = &key.range {
+            if let Some(j) = rest
+                .iter()
+                .position(|part| sort_key_condition(part, &r.name, r.ty))
+            {
+                key_parts.push(rest.remove(j));
+            }
         }
     }
     let filter = and(rest);
@@ -569,6 +620,11 @@ fn plan_select(db: &Database, req: &ExecuteStatementInput, p: &Prepared<'_>) -> 
             .as_ref()
             .is_none_or(|f| filter_key_attribute(f, &key).is_none());
     if let Some((name, _)) = order {
+        if where_.is_none() {
+            return Err(Error::validation(
+                "Must have WHERE clause in the statement when using ORDER BY clause.",
+            ));
+        }
         if !query {
             return Err(Error::validation(
                 "Must have at least one non-optional hash key condition in WHERE clause when using ORDER BY clause.",
@@ -750,6 +806,7 @@ fn update_of(
             }
         }
     }
+    crate::expr::projection::check_paths(crate::expr::ExprKind::Update, &u.paths())?;
     Ok(u)
 }
 
