@@ -66,6 +66,64 @@ check("not found", (code, msg) == ("ResourceNotFoundException", "Requested resou
 code, msg = error_of(client.put_item, TableName="boto", Item={"pk": {"S": "a"}, "sk": {"N": "1"}, "s": {"SS": ["q", "q"]}})
 check("duplicate set", msg == "One or more parameter values were invalid: Input collection [q, q] contains duplicates.")
 
+# The resource API's batch writer, Key conditions and filters, as applications use them.
+from boto3.dynamodb.conditions import Attr, Key
+
+table = boto3.resource(
+    "dynamodb",
+    endpoint_url=endpoint,
+    region_name="us-east-1",
+    aws_access_key_id="AKIDLOCAL",
+    aws_secret_access_key="secret",
+).Table("boto")
+with table.batch_writer() as batch:
+    for i in range(60):
+        batch.put_item(Item={"pk": "batch", "sk": i, "even": i % 2 == 0})
+page = table.query(KeyConditionExpression=Key("pk").eq("batch") & Key("sk").between(10, 19),
+                   FilterExpression=Attr("even").eq(True))
+check("batch_writer + query", [int(i["sk"]) for i in page["Items"]] == [10, 12, 14, 16, 18])
+got = client.batch_get_item(RequestItems={"boto": {"Keys": [{"pk": {"S": "batch"}, "sk": {"N": "1"}}],
+                                                   "ProjectionExpression": "sk"}})
+check("batch_get_item", got["Responses"]["boto"] == [{"sk": {"N": "1"}}])
+
+client.transact_write_items(TransactItems=[
+    {"Put": {"TableName": "boto", "Item": {"pk": {"S": "t"}, "sk": {"N": "1"}, "n": {"N": "10"}}}},
+    {"Update": {"TableName": "boto", "Key": {"pk": {"S": "t"}, "sk": {"N": "2"}},
+                "UpdateExpression": "SET n = :n", "ExpressionAttributeValues": {":n": {"N": "0"}}}},
+])
+try:
+    client.transact_write_items(TransactItems=[
+        {"ConditionCheck": {"TableName": "boto", "Key": {"pk": {"S": "t"}, "sk": {"N": "1"}},
+                            "ConditionExpression": "n > :big", "ExpressionAttributeValues": {":big": {"N": "99"}}}},
+        {"Delete": {"TableName": "boto", "Key": {"pk": {"S": "t"}, "sk": {"N": "2"}}}},
+    ])
+    check("transaction cancelled", False)
+except ClientError as e:
+    reasons = [r["Code"] for r in e.response.get("CancellationReasons", [])]
+    check("transaction cancelled", e.response["Error"]["Code"] == "TransactionCanceledException"
+          and reasons == ["ConditionalCheckFailed", "None"])
+got = client.transact_get_items(TransactItems=[
+    {"Get": {"TableName": "boto", "Key": {"pk": {"S": "t"}, "sk": {"N": "2"}}}}])
+check("transact_get_items", got["Responses"][0]["Item"]["n"] == {"N": "0"})
+
+out = client.execute_statement(Statement='SELECT sk FROM "boto" WHERE pk = ? AND sk < 3',
+                               Parameters=[{"S": "batch"}])
+check("partiql select", [i["sk"]["N"] for i in out["Items"]] == ["0", "1", "2"])
+code, msg = error_of(client.execute_statement, Statement="INSERT INTO boto VALUE {'pk': 't', 'sk': 1}")
+check("partiql duplicate", (code, msg) == ("DuplicateItemException", "Duplicate primary key exists in table"))
+
+# Legacy parameters, as older code still sends them.
+client.put_item(TableName="boto", Item={"pk": {"S": "legacy"}, "sk": {"N": "1"}},
+                Expected={"pk": {"Exists": False}})
+code, _ = error_of(client.put_item, TableName="boto", Item={"pk": {"S": "legacy"}, "sk": {"N": "1"}},
+                   Expected={"pk": {"Exists": False}})
+check("legacy expected", code == "ConditionalCheckFailedException")
+out = client.query(TableName="boto", KeyConditions={"pk": {"ComparisonOperator": "EQ",
+                                                          "AttributeValueList": [{"S": "batch"}]}},
+                   QueryFilter={"even": {"ComparisonOperator": "EQ", "AttributeValueList": [{"BOOL": False}]}},
+                   Limit=4)
+check("legacy query", [i["sk"]["N"] for i in out["Items"]] == ["1", "3"] and out["ScannedCount"] == 4)
+
 client.delete_table(TableName="boto")
 check("deleted", client.list_tables()["TableNames"] == [])
 
