@@ -169,6 +169,11 @@ impl Database {
         &self.inner.region
     }
 
+    /// A read view: the writer's state, locked (see `ReadGuard`).
+    pub(crate) fn read(&self) -> Result<ReadGuard<'_>> {
+        Ok(ReadGuard::Writer(self.lock()))
+    }
+
     /// The ClientRequestToken cache; lock it only while holding [`Database::lock`].
     pub(crate) fn tokens(&self) -> MutexGuard<'_, ops::transact::TokenCache> {
         self.inner
@@ -184,6 +189,21 @@ impl Database {
             .state
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// What a read holds while it runs; [`ReadGuard::view`] is what it reads through.
+pub(crate) enum ReadGuard<'a> {
+    /// The writer's state, locked.
+    Writer(MutexGuard<'a, State>),
+}
+
+impl ReadGuard<'_> {
+    /// The connection and catalog to read with.
+    pub fn view(&self) -> crate::storage::read::View<'_> {
+        match self {
+            ReadGuard::Writer(s) => s.view(),
+        }
     }
 }
 

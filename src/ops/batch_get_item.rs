@@ -103,7 +103,8 @@ pub(crate) fn run(db: &Database, req: BatchGetItemInput) -> Result<BatchGetItemO
         ));
     }
 
-    let state = db.lock();
+    let guard = db.read()?;
+    let state = guard.view();
     let mut encoded = Vec::with_capacity(reads.len());
     for r in &reads {
         let t = state.table(r.name).ok_or_else(Error::resource_not_found)?;

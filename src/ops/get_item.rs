@@ -50,11 +50,12 @@ fn check(req: &GetItemInput) -> Result<(&str, &Item, Option<Vec<Path>>)> {
 
 pub(crate) fn run(db: &Database, req: GetItemInput) -> Result<GetItemOutput> {
     let (name, key, projection) = check(&req)?;
-    let state = db.lock();
+    let guard = db.read()?;
+    let state = guard.view();
     let t = state.table(name).ok_or_else(Error::resource_not_found)?;
     let (pk, sk) = key_of_key(t, key, EmptyKeyWording::WereInvalid)?;
     let found = state.get_item(t, &pk, &sk)?;
-    drop(state);
+    drop(guard);
 
     let consistent = req.consistent_read.unwrap_or(false);
     let units = read_units(found.as_ref().map_or(0, |f| f.1), consistent);
@@ -72,7 +73,8 @@ pub(crate) fn run(db: &Database, req: GetItemInput) -> Result<GetItemOutput> {
 /// The explanation of a GetItem: one lookup on the clustered key.
 pub(crate) fn explain(db: &Database, req: GetItemInput) -> Result<Explain> {
     let (name, key, projection) = check(&req)?;
-    let state = db.lock();
+    let guard = db.read()?;
+    let state = guard.view();
     let t = state.table(name).ok_or_else(Error::resource_not_found)?;
     let (pk, sk) = key_of_key(t, key, EmptyKeyWording::WereInvalid)?;
     let mut ir = vec![format!(

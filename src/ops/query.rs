@@ -16,9 +16,9 @@ use crate::expr::{
 use crate::model::codec::decode_item;
 use crate::model::key::{encode_key_value, ScalarType};
 use crate::model::value::Item;
+use crate::storage::read::View;
 use crate::storage::read::{partition_sql, ReadSql};
 use crate::storage::schema::{IndexMeta, KeyDef, ProjectionKind, TableMeta};
-use crate::storage::State;
 use crate::types::{QueryInput, QueryOutput};
 use crate::validate::{constrain_attributes_to_get, enums, require_table_name, Constraints};
 
@@ -146,7 +146,7 @@ struct Planned<'s> {
     read: ReadSql,
 }
 
-fn plan<'s>(state: &'s State, req: &QueryInput, exprs: &ReadExpressions) -> Result<Planned<'s>> {
+fn plan<'s>(state: &View<'s>, req: &QueryInput, exprs: &ReadExpressions) -> Result<Planned<'s>> {
     let name = req.table_name.as_deref().unwrap_or_default();
     let t = state.table(name).ok_or_else(Error::resource_not_found)?;
     let index = resolve_index(
@@ -217,7 +217,8 @@ pub(crate) fn run_parsed(
     req: &QueryInput,
     exprs: ReadExpressions,
 ) -> Result<QueryOutput> {
-    let state = db.lock();
+    let guard = db.read()?;
+    let state = guard.view();
     let p = plan(&state, req, &exprs)?;
     let mut page = Page::new(
         p.t,
@@ -254,7 +255,8 @@ pub(crate) fn explain_parsed(
     req: &QueryInput,
     exprs: &ReadExpressions,
 ) -> Result<Explain> {
-    let state = db.lock();
+    let guard = db.read()?;
+    let state = guard.view();
     let p = plan(&state, req, exprs)?;
     let mut head = format!("Query table={:?}", p.t.desc.table_name);
     if let Some(ix) = p.index {
@@ -297,7 +299,7 @@ pub(crate) fn describe_read(
 
 /// Fills in an explanation's SQL part from the statement that would run.
 pub(crate) fn explained(
-    state: &State,
+    state: &View<'_>,
     ir: String,
     optimized: Vec<String>,
     read: ReadSql,

@@ -11,9 +11,9 @@ use crate::db::Database;
 use crate::error::{Error, Result};
 use crate::explain::Explain;
 use crate::expr::legacy;
+use crate::storage::read::View;
 use crate::storage::read::{scan_sql, ReadSql};
 use crate::storage::schema::{IndexMeta, TableMeta};
-use crate::storage::State;
 use crate::types::{ScanInput, ScanOutput};
 use crate::validate::{constrain_attributes_to_get, enums, require_table_name, Constraints};
 
@@ -121,7 +121,7 @@ struct Planned<'s> {
 }
 
 fn plan<'s>(
-    state: &'s State,
+    state: &View<'s>,
     req: &ScanInput,
     segment: Option<(i64, i64)>,
     exprs: &ReadExpressions,
@@ -166,7 +166,8 @@ pub(crate) fn run_parsed(
     segment: Option<(i64, i64)>,
     exprs: ReadExpressions,
 ) -> Result<ScanOutput> {
-    let state = db.lock();
+    let guard = db.read()?;
+    let state = guard.view();
     let p = plan(&state, req, segment, &exprs)?;
     let mut page = Page::new(
         p.t,
@@ -204,7 +205,8 @@ pub(crate) fn explain_parsed(
     segment: Option<(i64, i64)>,
     exprs: &ReadExpressions,
 ) -> Result<Explain> {
-    let state = db.lock();
+    let guard = db.read()?;
+    let state = guard.view();
     let p = plan(&state, req, segment, exprs)?;
     let mut head = format!("Scan table={:?}", p.t.desc.table_name);
     if let Some(ix) = p.index {

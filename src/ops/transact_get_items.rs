@@ -62,7 +62,8 @@ pub(crate) fn run(db: &Database, req: TransactGetItemsInput) -> Result<TransactG
         }
     }
 
-    let state = db.lock();
+    let guard = db.read()?;
+    let state = guard.view();
     let mut reasons = vec![Reason::none(); gets.len()];
     let mut targets = Vec::with_capacity(gets.len());
     let mut seen = BTreeSet::new();

@@ -10,8 +10,9 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::model::value::Item;
 use crate::ops::common::{consumed_split, key_of_key, read_units, EmptyKeyWording, Split};
 use crate::ops::transact::{canceled, same_item_twice, Reason, MAX_ACTIONS};
+use crate::storage::read::View;
 use crate::storage::write::{write_item, write_units, Delta};
-use crate::storage::{State, Txn};
+use crate::storage::Txn;
 use crate::types::{
     BatchExecuteStatementInput, BatchExecuteStatementOutput, BatchStatementError,
     BatchStatementResponse, ConsumedCapacity, ExecuteTransactionInput, ExecuteTransactionOutput,
@@ -35,7 +36,7 @@ fn short_code(e: &Error) -> &'static str {
 
 /// A SELECT that names one item by its full primary key: the item (projected), if the rest of
 /// the WHERE holds, and the size read.
-fn read_one(state: &State, p: &Prepared<'_>, in_transaction: bool) -> Result<Read> {
+fn read_one(state: &View<'_>, p: &Prepared<'_>, in_transaction: bool) -> Result<Read> {
     let Statement::Select {
         projection,
         source,
@@ -164,7 +165,8 @@ pub(crate) fn batch_execute(
         item: None,
     };
     if !reads.is_empty() {
-        let state = db.lock();
+        let guard = db.read()?;
+        let state = guard.view();
         let mut seen = BTreeSet::new();
         for (s, p) in list.iter().zip(&prepared) {
             let p = match p {
@@ -313,7 +315,8 @@ pub(crate) fn execute_transaction(
     }
     let mode = req.return_consumed_capacity.as_deref();
     if reads > 0 {
-        let state = db.lock();
+        let guard = db.read()?;
+        let state = guard.view();
         let mut units: BTreeMap<String, f64> = BTreeMap::new();
         let mut responses = Vec::with_capacity(prepared.len());
         let mut seen = BTreeSet::new();

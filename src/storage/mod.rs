@@ -9,7 +9,6 @@ pub(crate) mod schema;
 pub(crate) mod write;
 
 use crate::error::{Error, Result};
-use crate::model::codec::decode_item;
 use crate::model::Item;
 use crate::types::TableDescription;
 use rusqlite::{params, Connection};
@@ -256,16 +255,9 @@ impl State {
         Ok(())
     }
 
-    /// Reads and decodes one item by encoded key, straight from SQLite's buffer.
+    /// Reads and decodes one item by encoded key (see [`read::View::get_item`]).
     pub fn get_item(&self, t: &TableMeta, pk: &[u8], sk: &[u8]) -> Result<Option<(Item, usize)>> {
-        let mut stmt = self.conn.prepare_cached(&t.sql.select)?;
-        let mut rows = stmt.query(params![pk, sk])?;
-        let Some(row) = rows.next()? else {
-            return Ok(None);
-        };
-        let bytes = row.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?;
-        let item = decode_item(bytes)?;
-        Ok(Some((item, row.get::<_, i64>(1)? as usize)))
+        self.view().get_item(t, pk, sk)
     }
 }
 

@@ -148,7 +148,50 @@ pub fn scan_sql(
     )
 }
 
+/// What a read needs: a connection and the table catalog. The writer's [`State`] provides
+/// one; so does a read-only connection of a file database with a snapshot of the catalog
+/// (see `Database::read`), which lets reads proceed while a write holds the writer.
+#[derive(Clone, Copy)]
+pub(crate) struct View<'a> {
+    /// The connection to read with.
+    pub conn: &'a rusqlite::Connection,
+    /// The tables, by name.
+    pub tables: &'a std::collections::BTreeMap<String, TableMeta>,
+}
+
 impl State {
+    /// This state as a read view.
+    pub fn view(&self) -> View<'_> {
+        View {
+            conn: &self.conn,
+            tables: &self.tables,
+        }
+    }
+}
+
+impl<'a> View<'a> {
+    /// Looks up a table by name.
+    pub fn table(&self, name: &str) -> Option<&'a TableMeta> {
+        self.tables.get(name)
+    }
+
+    /// Reads and decodes one item by encoded key, straight from SQLite's buffer.
+    pub fn get_item(
+        &self,
+        t: &TableMeta,
+        pk: &[u8],
+        sk: &[u8],
+    ) -> Result<Option<(crate::model::Item, usize)>> {
+        let mut stmt = self.conn.prepare_cached(&t.sql.select)?;
+        let mut rows = stmt.query(rusqlite::params![pk, sk])?;
+        let Some(row) = rows.next()? else {
+            return Ok(None);
+        };
+        let bytes = row.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?;
+        let item = crate::model::codec::decode_item(bytes)?;
+        Ok(Some((item, row.get::<_, i64>(1)? as usize)))
+    }
+
     /// Runs a read; `visit` gets each evaluated row's stored item, size and pass flag, and
     /// returns false to stop.
     pub fn run_read(
@@ -169,6 +212,27 @@ impl State {
         Ok(())
     }
 
+    /// SQLite's EXPLAIN QUERY PLAN for a statement, one line per step, indented by depth.
+    pub fn query_plan(&self, sql: &str, params: &[Value]) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(params.iter()))?;
+        let mut depth: Vec<(i64, usize)> = Vec::new();
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            let (id, parent): (i64, i64) = (row.get(0)?, row.get(1)?);
+            let detail: String = row.get(3)?;
+            let level = depth
+                .iter()
+                .find(|(i, _)| *i == parent)
+                .map_or(0, |(_, l)| l + 1);
+            depth.push((id, level));
+            out.push(format!("{}{detail}", "  ".repeat(level)));
+        }
+        Ok(out)
+    }
+}
+
+impl State {
     /// Bytes stored under one partition key: the table's items plus their LSI entries (an
     /// item collection, in DynamoDB's terms).
     pub fn collection_bytes(&self, t: &TableMeta, pk: &[u8]) -> Result<i64> {
@@ -189,24 +253,5 @@ impl State {
                 .query_row([pk], |r| r.get::<_, i64>(0))?;
         }
         Ok(total)
-    }
-
-    /// SQLite's EXPLAIN QUERY PLAN for a statement, one line per step, indented by depth.
-    pub fn query_plan(&self, sql: &str, params: &[Value]) -> Result<Vec<String>> {
-        let mut stmt = self.conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
-        let mut rows = stmt.query(rusqlite::params_from_iter(params.iter()))?;
-        let mut depth: Vec<(i64, usize)> = Vec::new();
-        let mut out = Vec::new();
-        while let Some(row) = rows.next()? {
-            let (id, parent): (i64, i64) = (row.get(0)?, row.get(1)?);
-            let detail: String = row.get(3)?;
-            let level = depth
-                .iter()
-                .find(|(i, _)| *i == parent)
-                .map_or(0, |(_, l)| l + 1);
-            depth.push((id, level));
-            out.push(format!("{}{detail}", "  ".repeat(level)));
-        }
-        Ok(out)
     }
 }
