@@ -2,6 +2,7 @@
 
 use crate::error::{Error, Result};
 use crate::ops;
+use crate::storage::readers::{Reader, Readers};
 use crate::storage::State;
 use crate::types::*;
 use std::path::Path;
@@ -15,6 +16,8 @@ pub struct Database {
 
 struct Inner {
     state: Mutex<State>,
+    /// File databases: read-only connections, so reads don't wait behind a write.
+    readers: Option<Readers>,
     /// ClientRequestToken results; locked only while `state` is held.
     tokens: Mutex<ops::transact::TokenCache>,
     region: String,
@@ -137,7 +140,9 @@ impl Database {
 
     /// Creates or opens a SQLite file database.
     pub fn new(path: impl AsRef<Path>) -> Result<Database> {
-        Ok(Self::from_state(State::open(path.as_ref())?))
+        let state = State::open(path.as_ref())?;
+        let readers = Readers::new(path.as_ref(), &state)?;
+        Ok(Self::with_readers(state, Some(readers)))
     }
 
     /// A private in-memory copy of a file database: the file is only read, never changed.
@@ -146,9 +151,14 @@ impl Database {
     }
 
     fn from_state(state: State) -> Database {
+        Self::with_readers(state, None)
+    }
+
+    fn with_readers(state: State, readers: Option<Readers>) -> Database {
         Database {
             inner: Arc::new(Inner {
                 state: Mutex::new(state),
+                readers,
                 tokens: Mutex::default(),
                 region: "us-east-1".to_string(),
             }),
@@ -169,8 +179,14 @@ impl Database {
         &self.inner.region
     }
 
-    /// A read view: the writer's state, locked (see `ReadGuard`).
+    /// What a read reads through: for a file database a reader connection (no wait behind
+    /// a write), unless a schema change is in flight; otherwise the writer's state, locked.
     pub(crate) fn read(&self) -> Result<ReadGuard<'_>> {
+        if let Some(readers) = &self.inner.readers {
+            if let Some(r) = readers.begin()? {
+                return Ok(ReadGuard::Reader(r));
+            }
+        }
         Ok(ReadGuard::Writer(self.lock()))
     }
 
@@ -184,18 +200,55 @@ impl Database {
 
     /// Locks the connection and catalog. A panic elsewhere never wedges the database: every
     /// mutation is one SQLite transaction, so the state behind a poisoned lock is consistent.
-    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
-        self.inner
-            .state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    pub(crate) fn lock(&self) -> Writer<'_> {
+        Writer {
+            guard: self
+                .inner
+                .state
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()),
+            readers: self.inner.readers.as_ref(),
+        }
+    }
+}
+
+/// The writer's state, locked. When it is released after a schema change, the readers get
+/// the new catalog.
+pub(crate) struct Writer<'a> {
+    guard: MutexGuard<'a, State>,
+    readers: Option<&'a Readers>,
+}
+
+impl std::ops::Deref for Writer<'_> {
+    type Target = State;
+    fn deref(&self) -> &State {
+        &self.guard
+    }
+}
+
+impl std::ops::DerefMut for Writer<'_> {
+    fn deref_mut(&mut self) -> &mut State {
+        &mut self.guard
+    }
+}
+
+impl Drop for Writer<'_> {
+    fn drop(&mut self) {
+        if self.guard.schema_changed {
+            self.guard.schema_changed = false;
+            if let Some(r) = self.readers {
+                r.publish(&self.guard);
+            }
+        }
     }
 }
 
 /// What a read holds while it runs; [`ReadGuard::view`] is what it reads through.
 pub(crate) enum ReadGuard<'a> {
     /// The writer's state, locked.
-    Writer(MutexGuard<'a, State>),
+    Writer(Writer<'a>),
+    /// A reader connection of a file database.
+    Reader(Reader<'a>),
 }
 
 impl ReadGuard<'_> {
@@ -203,6 +256,7 @@ impl ReadGuard<'_> {
     pub fn view(&self) -> crate::storage::read::View<'_> {
         match self {
             ReadGuard::Writer(s) => s.view(),
+            ReadGuard::Reader(r) => r.view(),
         }
     }
 }
@@ -210,6 +264,81 @@ impl ReadGuard<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn table(db: &Database, name: &str) {
+        db.execute(
+            "CreateTable",
+            serde_json::json!({"TableName": name, "BillingMode": "PAY_PER_REQUEST",
+                "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+                "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}]}),
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn file_database_reads_do_not_wait_for_the_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::new(dir.path().join("r.db")).unwrap();
+        table(&db, "first");
+        db.execute(
+            "PutItem",
+            serde_json::json!({"TableName": "first", "Item": {"pk": {"S": "a"}, "n": {"N": "1"}}}),
+        )
+        .unwrap();
+        // Hold the writer, as a long write would, and read from another thread.
+        let writer = db.lock();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let reader = db.clone();
+        let handle = std::thread::spawn(move || {
+            let got = reader.execute(
+                "GetItem",
+                serde_json::json!({"TableName": "first", "Key": {"pk": {"S": "a"}}}),
+            );
+            tx.send(got.map(|v| v["Item"]["n"].clone())).unwrap();
+        });
+        let got = rx
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .expect("the read waited for the writer");
+        assert_eq!(got.unwrap(), serde_json::json!({"N": "1"}));
+        drop(writer);
+        handle.join().unwrap();
+    }
+
+    #[test]
+    fn file_database_readers_see_schema_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::new(dir.path().join("s.db")).unwrap();
+        for name in ["one", "two"] {
+            table(&db, name);
+            db.execute(
+                "PutItem",
+                serde_json::json!({"TableName": name, "Item": {"pk": {"S": "k"}}}),
+            )
+            .unwrap();
+            assert!(matches!(db.read().unwrap(), ReadGuard::Reader(_)));
+            let got = db
+                .execute(
+                    "GetItem",
+                    serde_json::json!({"TableName": name, "Key": {"pk": {"S": "k"}}}),
+                )
+                .unwrap();
+            assert_eq!(got["Item"]["pk"], serde_json::json!({"S": "k"}));
+        }
+        db.execute("DeleteTable", serde_json::json!({"TableName": "one"}))
+            .unwrap();
+        let e = db
+            .execute(
+                "GetItem",
+                serde_json::json!({"TableName": "one", "Key": {"pk": {"S": "k"}}}),
+            )
+            .unwrap_err();
+        assert_eq!(e.code(), crate::ErrorCode::ResourceNotFoundException);
+        // Memory databases read through the writer.
+        assert!(matches!(
+            Database::memory().unwrap().read().unwrap(),
+            ReadGuard::Writer(_)
+        ));
+    }
 
     #[test]
     fn database_is_send_sync_clone() {

@@ -5,6 +5,7 @@
 //! size)` maintained by [`write::write_item`]. Internal names are built from integers only.
 
 pub(crate) mod read;
+pub(crate) mod readers;
 pub(crate) mod schema;
 pub(crate) mod write;
 
@@ -32,6 +33,8 @@ pub(crate) struct State {
     pub conn: Connection,
     pub tables: BTreeMap<String, TableMeta>,
     next_table_id: i64,
+    /// Set when the catalog changed: `Database` republishes readers' snapshot of it.
+    pub schema_changed: bool,
 }
 
 const CATALOG_SQL: &str = "CREATE TABLE IF NOT EXISTS dynoxide_catalog (
@@ -77,6 +80,7 @@ impl State {
             conn,
             tables: BTreeMap::new(),
             next_table_id: 1,
+            schema_changed: false,
         };
         state.load()?;
         Ok(state)
@@ -140,6 +144,7 @@ impl State {
         tx.commit()?;
         self.next_table_id += 1;
         let name = t.desc.table_name.clone();
+        self.schema_changed = true;
         let previous = self.tables.insert(name.clone(), t);
         debug_assert!(previous.is_none(), "callers check the name is free");
         Ok(&self.tables[&name])
@@ -163,6 +168,7 @@ impl State {
         tx.commit()?;
         // Statements cached for the dropped tables must not be reused by a later table id.
         self.conn.flush_prepared_statement_cache();
+        self.schema_changed = true;
         Ok(self.tables.remove(name).expect("checked above"))
     }
 
@@ -172,6 +178,7 @@ impl State {
             "UPDATE dynoxide_catalog SET meta = ?2 WHERE name = ?1",
             params![t.desc.table_name, stored_json(&t)],
         )?;
+        self.schema_changed = true;
         self.tables.insert(t.desc.table_name.clone(), t);
         Ok(())
     }
@@ -220,6 +227,7 @@ impl State {
             params![t.desc.table_name, stored_json(&t)],
         )?;
         tx.commit()?;
+        self.schema_changed = true;
         self.tables.insert(t.desc.table_name.clone(), t);
         Ok(())
     }
@@ -251,6 +259,7 @@ impl State {
         )?;
         tx.commit()?;
         self.conn.flush_prepared_statement_cache();
+        self.schema_changed = true;
         self.tables.insert(t.desc.table_name.clone(), t);
         Ok(())
     }
