@@ -174,6 +174,21 @@ impl Database {
         Ok(())
     }
 
+    /// True when reads run on their own connections (file databases), so a caller may run
+    /// writes on other threads without holding up reads.
+    pub fn reads_in_parallel(&self) -> bool {
+        self.inner.readers.is_some()
+    }
+
+    /// Operations that only read through reader connections (never waiting for the writer
+    /// unless a schema change is in flight).
+    pub fn is_parallel_read(operation: &str) -> bool {
+        matches!(
+            operation,
+            "GetItem" | "Query" | "Scan" | "BatchGetItem" | "TransactGetItems"
+        )
+    }
+
     /// The region used in ARNs.
     pub fn region(&self) -> &str {
         &self.inner.region

@@ -67,7 +67,19 @@ async fn handle(State(db): State<Database>, req: Request) -> Response {
     let Ok(body) = axum::body::to_bytes(body, MAX_BODY).await else {
         return too_large();
     };
-    let mut response = match dispatch(&db, headers, &body) {
+    let result = match check(headers, &body) {
+        // A file database reads on its own connections: a write runs on a blocking thread so
+        // that reads keep being served meanwhile.
+        Ok(op) if db.reads_in_parallel() && !Database::is_parallel_read(op) => {
+            let (db, body) = (db.clone(), body.clone());
+            tokio::task::spawn_blocking(move || execute(&db, op, &body))
+                .await
+                .unwrap_or_else(|e| Err(Error::internal(format!("request task failed: {e}"))))
+        }
+        Ok(op) => execute(&db, op, &body),
+        Err(e) => Err(e),
+    };
+    let mut response = match result {
         Ok(bytes) => respond(StatusCode::OK, json_type, bytes),
         Err(e) => {
             tracing::debug!(
@@ -90,14 +102,18 @@ async fn handle(State(db): State<Database>, req: Request) -> Response {
     response
 }
 
-fn dispatch(db: &Database, headers: &HeaderMap, body: &[u8]) -> Result<Vec<u8>, Error> {
+/// The protocol checks before an operation runs; the operation's name when they pass.
+fn check(headers: &HeaderMap, body: &[u8]) -> Result<&'static str, Error> {
     let target = headers
         .get("x-amz-target")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let operation = target
-        .strip_prefix(TARGET_PREFIX)
-        .filter(|op| Database::operations().contains(op));
+    let operation = target.strip_prefix(TARGET_PREFIX).and_then(|op| {
+        Database::operations()
+            .iter()
+            .copied()
+            .find(|known| *known == op)
+    });
     let authenticated = headers.contains_key(header::AUTHORIZATION);
     if operation.is_none() || !authenticated {
         // Bad JSON is reported before a bad target or missing credentials.
@@ -117,6 +133,10 @@ fn dispatch(db: &Database, headers: &HeaderMap, body: &[u8]) -> Result<Vec<u8>, 
     if body.is_empty() {
         return Err(Error::new(ErrorCode::SerializationException, ""));
     }
+    Ok(operation)
+}
+
+fn execute(db: &Database, operation: &str, body: &[u8]) -> Result<Vec<u8>, Error> {
     let started = std::time::Instant::now();
     let out = db.execute_bytes(operation, body);
     tracing::debug!(
