@@ -320,6 +320,17 @@ mod tests {
     }
 
     #[test]
+    fn a_file_database_has_one_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("one.db");
+        let db = Database::new(&path).unwrap();
+        let e = Database::new(&path).err().expect("a second writer is refused");
+        assert!(e.message().contains("is already open"), "{}", e.message());
+        drop(db);
+        Database::new(&path).unwrap();
+    }
+
+    #[test]
     fn file_database_readers_see_schema_changes() {
         let dir = tempfile::tempdir().unwrap();
         let db = Database::new(dir.path().join("s.db")).unwrap();

@@ -35,6 +35,8 @@ pub(crate) struct State {
     next_table_id: i64,
     /// Set when the catalog changed: `Database` republishes readers' snapshot of it.
     pub schema_changed: bool,
+    /// A file database's exclusive lock file, held while open.
+    _file_lock: Option<std::fs::File>,
 }
 
 const CATALOG_SQL: &str = "CREATE TABLE IF NOT EXISTS dynoxide_catalog (
@@ -51,10 +53,31 @@ impl State {
 
     /// Opens or creates a file database in WAL mode.
     pub fn open(path: &Path) -> Result<State> {
+        // One writer per file: a second process would keep its own catalog and counters.
+        let lock_path = {
+            let mut p = path.as_os_str().to_owned();
+            p.push(".lock");
+            std::path::PathBuf::from(p)
+        };
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| Error::internal(format!("cannot open {}: {e}", lock_path.display())))?;
+        lock.try_lock().map_err(|_| {
+            Error::internal(format!(
+                "{} is already open in another Dynoxide (locked by {})",
+                path.display(),
+                lock_path.display()
+            ))
+        })?;
         let conn = Connection::open(path)?;
         // NORMAL in WAL mode survives a process kill; only power loss can drop the last commits.
         conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")?;
-        Self::init(conn)
+        let mut state = Self::init(conn)?;
+        state._file_lock = Some(lock);
+        Ok(state)
     }
 
     /// Opens a private in-memory copy of a file database; the file is only read.
@@ -81,6 +104,7 @@ impl State {
             tables: BTreeMap::new(),
             next_table_id: 1,
             schema_changed: false,
+            _file_lock: None,
         };
         state.load()?;
         Ok(state)
