@@ -546,6 +546,19 @@ fn create_table_invalid_attribute_type() {
 }
 
 #[test]
+fn attribute_names_are_1_to_255_characters() {
+    let db = db();
+    let long = "a".repeat(256);
+    assert_validation(
+        &db,
+        "CreateTable",
+        json!({"TableName": "abc", "AttributeDefinitions": [{"AttributeName": long, "AttributeType": "S"}],
+               "KeySchema": [{"AttributeName": "", "KeyType": "HASH"}], "ProvisionedThroughput": pt()}),
+        &format!("2 validation errors detected: Value '{long}' at 'attributeDefinitions.1.member.attributeName' failed to satisfy constraint: Member must have length less than or equal to 255; Value '' at 'keySchema.1.member.attributeName' failed to satisfy constraint: Member must have length greater than or equal to 1"),
+    );
+}
+
+#[test]
 fn create_table_attribute_definition_member_nulls() {
     let db = db();
     assert_validation(

@@ -59,7 +59,9 @@ fn shape(req: &CreateTableInput) -> Result<()> {
     if let Some(defs) = c.not_null("attributeDefinitions", &req.attribute_definitions) {
         for (i, d) in defs.iter().enumerate() {
             let p = format!("attributeDefinitions.{}.member", i + 1);
-            c.not_null(&format!("{p}.attributeName"), &d.attribute_name);
+            if let Some(n) = c.not_null(&format!("{p}.attributeName"), &d.attribute_name) {
+                c.length(&format!("{p}.attributeName"), n, n.chars().count(), 1, 255);
+            }
             let t = c.not_null(&format!("{p}.attributeType"), &d.attribute_type);
             c.one_of(
                 &format!("{p}.attributeType"),

@@ -39,7 +39,9 @@ pub(crate) fn shape_key_schema(
     c.length(path, &ShownKeySchema(ks), ks.len(), 1, 2);
     for (i, e) in ks.iter().enumerate() {
         let p = format!("{path}.{}.member", i + 1);
-        c.not_null(&format!("{p}.attributeName"), &e.attribute_name);
+        if let Some(n) = c.not_null(&format!("{p}.attributeName"), &e.attribute_name) {
+            c.length(&format!("{p}.attributeName"), n, n.chars().count(), 1, 255);
+        }
         if let Some(kt) = c.not_null(&format!("{p}.keyType"), &e.key_type) {
             if check_key_type {
                 c.one_of(&format!("{p}.keyType"), Some(kt), enums::KEY_TYPE);
