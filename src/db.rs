@@ -320,6 +320,26 @@ mod tests {
     }
 
     #[test]
+    fn a_newer_catalog_format_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("fmt.db");
+        {
+            let db = Database::new(&path).unwrap();
+            table(&db, "old");
+        }
+        {
+            let conn = rusqlite::Connection::open(&path).unwrap();
+            conn.execute(
+                "UPDATE dynoxide_catalog SET meta = json_set(meta, '$.format', 99)",
+                [],
+            )
+            .unwrap();
+        }
+        let e = Database::new(&path).err().expect("refused");
+        assert!(e.message().contains("catalog format 99"), "{}", e.message());
+    }
+
+    #[test]
     fn a_file_database_has_one_writer() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("one.db");

@@ -18,9 +18,20 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
 
+/// The catalog format this build writes and reads. A later build that changes what a row
+/// stores bumps it and migrates older rows when it loads them.
+const CATALOG_FORMAT: u32 = 1;
+
+fn first_format() -> u32 {
+    1
+}
+
 /// What the catalog row stores for one table.
 #[derive(Serialize, Deserialize)]
 struct StoredTable {
+    /// The catalog format the row was written in (rows from before formats existed are 1).
+    #[serde(default = "first_format")]
+    format: u32,
     id: i64,
     next_index_id: i64,
     /// Index name -> internal index number.
@@ -119,6 +130,12 @@ impl State {
         for meta in rows {
             let stored: StoredTable = serde_json::from_str(&meta)
                 .map_err(|e| Error::internal(format!("catalog entry is corrupt: {e}")))?;
+            if stored.format > CATALOG_FORMAT {
+                return Err(Error::internal(format!(
+                    "the database was written by a newer Dynoxide (catalog format {}, this build reads {CATALOG_FORMAT})",
+                    stored.format
+                )));
+            }
             let mut t = table_meta(stored);
             // Counters are not persisted: recompute them, so they are exact after any stop.
             (t.item_count, t.size_bytes) = count(&self.conn, &t.sql.name)?;
@@ -146,6 +163,7 @@ impl State {
             next_index_id += 1;
         }
         let stored = StoredTable {
+            format: CATALOG_FORMAT,
             id,
             next_index_id,
             index_ids,
@@ -412,6 +430,7 @@ fn stored_json(t: &TableMeta) -> String {
         .map(|ix| (ix.name.clone(), ix.number))
         .collect();
     let stored = StoredTable {
+        format: CATALOG_FORMAT,
         id: t.id,
         next_index_id: t.next_index_id,
         index_ids,
