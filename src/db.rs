@@ -344,7 +344,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("one.db");
         let db = Database::new(&path).unwrap();
-        let e = Database::new(&path).err().expect("a second writer is refused");
+        let e = Database::new(&path)
+            .err()
+            .expect("a second writer is refused");
         assert!(e.message().contains("is already open"), "{}", e.message());
         drop(db);
         Database::new(&path).unwrap();

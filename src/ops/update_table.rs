@@ -357,8 +357,8 @@ fn apply_throughput(cur: &mut ProvisionedThroughputDescription, r: i64, w: i64, 
         cur.last_increase_date_time = Some(ts);
     }
     if r < cur.read_capacity_units || w < cur.write_capacity_units {
+        cur.number_of_decreases_today = cur.decreases_on(ts) + 1;
         cur.last_decrease_date_time = Some(ts);
-        cur.number_of_decreases_today += 1;
     }
     cur.read_capacity_units = r;
     cur.write_capacity_units = w;

@@ -168,6 +168,13 @@ impl TableMeta {
         let mut d = self.desc.clone();
         d.item_count = self.item_count;
         d.table_size_bytes = self.size_bytes;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_secs_f64());
+        let today = |pt: &mut crate::types::ProvisionedThroughputDescription| {
+            pt.number_of_decreases_today = pt.decreases_on(now);
+        };
+        today(&mut d.provisioned_throughput);
         for list in [
             &mut d.global_secondary_indexes,
             &mut d.local_secondary_indexes,
@@ -176,6 +183,9 @@ impl TableMeta {
         .flatten()
         {
             for ix in list.iter_mut() {
+                if let Some(pt) = ix.provisioned_throughput.as_mut() {
+                    today(pt);
+                }
                 if let Some(m) = self.indexes.iter().find(|m| m.name == ix.index_name) {
                     ix.item_count = m.item_count;
                     ix.index_size_bytes = m.size_bytes;

@@ -114,6 +114,17 @@ pub struct ProvisionedThroughputDescription {
     pub write_capacity_units: i64,
 }
 
+impl ProvisionedThroughputDescription {
+    /// Decreases on the UTC day of `now` (epoch seconds): the count resets at midnight UTC.
+    pub fn decreases_on(&self, now: f64) -> i64 {
+        let day = |t: f64| (t / 86_400.0).floor() as i64;
+        match self.last_decrease_date_time {
+            Some(t) if day(t) == day(now) => self.number_of_decreases_today,
+            _ => 0,
+        }
+    }
+}
+
 /// A local secondary index as requested.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
@@ -446,4 +457,25 @@ pub struct UpdateTableInput {
 pub struct UpdateTableOutput {
     /// The table after the change.
     pub table_description: TableDescription,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ProvisionedThroughputDescription;
+
+    #[test]
+    fn decreases_reset_at_midnight_utc() {
+        let midnight = 1_700_006_400.0; // a UTC midnight
+        let pt = ProvisionedThroughputDescription {
+            last_decrease_date_time: Some(midnight - 10.0),
+            number_of_decreases_today: 3,
+            ..Default::default()
+        };
+        assert_eq!(pt.decreases_on(midnight - 1.0), 3);
+        assert_eq!(pt.decreases_on(midnight), 0);
+        assert_eq!(
+            ProvisionedThroughputDescription::default().decreases_on(midnight),
+            0
+        );
+    }
 }
