@@ -470,3 +470,79 @@ fn where_shapes_and_nesting() {
         "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit"
     );
 }
+
+#[test]
+fn exists_checks_an_item_inside_a_transaction() {
+    let db = db();
+    let tx = |statements: Value| {
+        db.execute(
+            "ExecuteTransaction",
+            json!({"TransactStatements": statements}),
+        )
+    };
+    // The check passes: the item exists and meets the condition.
+    tx(json!([
+        {"Statement": "EXISTS(SELECT * FROM music WHERE artist = 'acme' AND song = 'a3' AND plays > 100)"},
+        {"Statement": "UPDATE music SET promoted = true WHERE artist = 'band' AND song = 'b1'"}
+    ]))
+    .unwrap();
+    let out = run(
+        &db,
+        "SELECT promoted FROM music WHERE artist = 'band' AND song = 'b1'",
+        json!(null),
+    )
+    .unwrap();
+    assert_eq!(out["Items"], json!([{"promoted": {"BOOL": true}}]));
+    // A false condition, or a missing item, cancels the transaction.
+    for check in [
+        "EXISTS(SELECT * FROM music WHERE artist = 'acme' AND song = 'a3' AND plays < 100)",
+        "EXISTS(SELECT * FROM music WHERE artist = 'nobody' AND song = 'x' AND plays > 1)",
+    ] {
+        let e = tx(json!([
+            {"Statement": check},
+            {"Statement": "DELETE FROM music WHERE artist = 'band' AND song = 'b1'"}
+        ]))
+        .unwrap_err();
+        assert_eq!(e.code(), ErrorCode::TransactionCanceledException);
+        assert_eq!(
+            e.message(),
+            "Transaction cancelled, please refer cancellation reasons for specific reasons [ConditionalCheckFailed, None]"
+        );
+    }
+    assert_eq!(
+        run(
+            &db,
+            "SELECT * FROM music WHERE artist = 'band'",
+            json!(null)
+        )
+        .unwrap()["Items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let e = tx(json!([
+        {"Statement": "EXISTS(SELECT * FROM music WHERE artist = 'acme' AND song = 'a3')"},
+        {"Statement": "DELETE FROM music WHERE artist = 'band' AND song = 'b1'"}
+    ]))
+    .unwrap_err();
+    assert_eq!(
+        e.message(),
+        "Validation failed in TransactStatements[0]: EXISTS() must contain a single item read with additional condition"
+    );
+    let e = run(
+        &db,
+        "EXISTS(SELECT * FROM music WHERE artist = 'acme' AND song = 'a3' AND plays > 1)",
+        json!(null),
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.message(),
+        "EXISTS can only be used in ExecuteTransaction write requests."
+    );
+    let e = tx(json!([{"Statement": "SELECT * FROM music WHERE artist = 'acme'"}])).unwrap_err();
+    assert_eq!(
+        e.message(),
+        "Validation failed in TransactStatements[0]: Select statements within ExecuteTransaction must specify the primary key in the where clause."
+    );
+}

@@ -131,6 +131,8 @@ pub enum Statement {
         /// RETURNING
         returning: Option<Returning>,
     },
+    /// EXISTS(SELECT ...): a condition check, in ExecuteTransaction only.
+    Exists(Box<Statement>),
     /// DELETE FROM t WHERE ...
     Delete {
         /// Table name.
@@ -165,7 +167,7 @@ fn syntax_error(text: &str, e: &pest::error::Error<Rule>) -> Error {
         .to_ascii_uppercase();
     if !matches!(
         first.as_str(),
-        "SELECT" | "INSERT" | "UPDATE" | "DELETE" | "FROM"
+        "SELECT" | "INSERT" | "UPDATE" | "DELETE" | "FROM" | "EXISTS"
     ) {
         return malformed("Expected data manipulation");
     }
@@ -344,6 +346,10 @@ impl Builder {
                     condition,
                     order,
                 })
+            }
+            Rule::exists_check => {
+                let select = self.statement(parts.next().expect("select"))?;
+                Ok(Statement::Exists(Box::new(select)))
             }
             Rule::insert => {
                 let table = name(parts.next().expect("table"));

@@ -141,6 +141,15 @@ pub(crate) fn batch_execute(
             )
         })
         .collect();
+    let prepared: Vec<Result<Prepared<'_>>> = prepared
+        .into_iter()
+        .map(|p| match p {
+            Ok(p) if matches!(p.statement, Statement::Exists(_)) => {
+                Err(super::exists_outside_transaction())
+            }
+            other => other,
+        })
+        .collect();
     let parsed = prepared.iter().filter_map(|p| p.as_ref().ok());
     let (reads, writes): (Vec<_>, Vec<_>) = parsed.partition(|p| p.statement.is_read());
     if !reads.is_empty() && !writes.is_empty() {
@@ -244,6 +253,17 @@ pub(crate) fn batch_execute(
     })
 }
 
+/// A statement's validation error, as ExecuteTransaction names it.
+fn member_error(i: usize, e: Error) -> Error {
+    match e.code() {
+        ErrorCode::ValidationException => Error::validation(format!(
+            "Validation failed in TransactStatements[{i}]: {}",
+            e.message()
+        )),
+        _ => e,
+    }
+}
+
 /// ExecuteTransaction: all reads (one snapshot) or all writes (all or nothing).
 pub(crate) fn execute_transaction(
     db: &Database,
@@ -286,12 +306,7 @@ pub(crate) fn execute_transaction(
                 s.statement.as_deref().expect("checked not null"),
                 s.parameters.as_deref(),
             )
-            .map_err(|e| {
-                Error::validation(format!(
-                    "Validation failed in TransactStatements[{i}]: {}",
-                    e.message()
-                ))
-            })
+            .map_err(|e| member_error(i, e))
         })
         .collect::<Result<Vec<_>>>()?;
     let reads = prepared.iter().filter(|p| p.statement.is_read()).count();
@@ -320,8 +335,8 @@ pub(crate) fn execute_transaction(
         let mut units: BTreeMap<String, f64> = BTreeMap::new();
         let mut responses = Vec::with_capacity(prepared.len());
         let mut seen = BTreeSet::new();
-        for p in &prepared {
-            let read = read_one(&state, p, true)?;
+        for (i, p) in prepared.iter().enumerate() {
+            let read = read_one(&state, p, true).map_err(|e| member_error(i, e))?;
             if !seen.insert(read.target.clone()) {
                 return Err(same_item_twice());
             }
@@ -352,7 +367,10 @@ pub(crate) fn execute_transaction(
         None => None,
     };
     let mut targets = BTreeSet::new();
-    for p in &prepared {
+    for (i, p) in prepared.iter().enumerate() {
+        if matches!(p.statement, Statement::Exists(_)) {
+            super::exists_target(&state, p).map_err(|e| member_error(i, e))?;
+        }
         if let Some(t) = target(&state, p) {
             if !targets.insert(t) {
                 return Err(same_item_twice());

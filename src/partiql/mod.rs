@@ -53,11 +53,16 @@ impl<'a> Prepared<'a> {
 
     /// The table the statement names.
     pub fn table(&self) -> &str {
-        match &self.statement {
+        let statement = match &self.statement {
+            Statement::Exists(inner) => inner,
+            other => other,
+        };
+        match statement {
             Statement::Select { source, .. } => source.first().map_or("", String::as_str),
             Statement::Insert { table, .. }
             | Statement::Update { table, .. }
             | Statement::Delete { table, .. } => table,
+            Statement::Exists(_) => "",
         }
     }
 }
@@ -515,6 +520,9 @@ pub(crate) fn execute_statement(
 ) -> Result<ExecuteStatementOutput> {
     let text = check_request(&req)?;
     let prepared = Prepared::new(text, req.parameters.as_deref())?;
+    if matches!(prepared.statement, Statement::Exists(_)) {
+        return Err(exists_outside_transaction());
+    }
     if req.next_token.is_some() && !prepared.statement.is_read() {
         return Err(Error::validation(
             "NextToken is only valid on a SELECT statement",
@@ -817,6 +825,39 @@ fn condition_failed() -> Error {
     )
 }
 
+/// EXISTS outside a transaction.
+pub(crate) fn exists_outside_transaction() -> Error {
+    Error::validation("EXISTS can only be used in ExecuteTransaction write requests.")
+}
+
+/// An EXISTS check's item: its table, key and the conditions besides the key.
+fn exists_target(
+    state: &crate::storage::State,
+    p: &Prepared<'_>,
+) -> Result<(String, Item, ir::Cond)> {
+    let invalid =
+        || Error::validation("EXISTS() must contain a single item read with additional condition");
+    let Statement::Exists(inner) = &p.statement else {
+        unreachable!("called for EXISTS")
+    };
+    let Statement::Select {
+        source,
+        condition: Some(c),
+        ..
+    } = inner.as_ref()
+    else {
+        return Err(invalid());
+    };
+    if source.len() != 1 {
+        return Err(invalid());
+    }
+    let t = state
+        .table(&source[0])
+        .ok_or_else(Error::resource_not_found)?;
+    let (key, rest) = split_key(t, condition(c, p.params)?).map_err(|_| invalid())?;
+    Ok((source[0].clone(), key, rest.ok_or_else(invalid)?))
+}
+
 /// A write statement checked and evaluated against the current item, not yet applied.
 pub(crate) struct Step {
     /// The table written.
@@ -957,6 +998,24 @@ pub(crate) fn evaluate(
                 returning: old.filter(|_| returning.is_some()),
             })
         }
+        Statement::Exists(_) => {
+            let (table, key, rest) = exists_target(state, p)?;
+            let t = state.table(&table).ok_or_else(Error::resource_not_found)?;
+            let (pk, sk) = key_of_key(t, &key, EmptyKeyWording::NotValid)?;
+            let found = state.get_item(t, &pk, &sk)?.map(|(item, _)| item);
+            match found {
+                Some(item) => check_condition(&rest, Some(item), &m)?,
+                None => return Err(condition_failed()),
+            }
+            Ok(Step {
+                table,
+                pk,
+                sk,
+                new: None,
+                skip: true,
+                returning: None,
+            })
+        }
         Statement::Select { .. } => unreachable!("reads are not evaluated as writes"),
     }
 }
@@ -986,6 +1045,12 @@ pub(crate) fn target(
             condition: c,
             ..
         } => (table, c),
+        Statement::Exists(_) => {
+            let (table, key, _) = exists_target(state, p).ok()?;
+            let t = state.table(&table)?;
+            let (pk, sk) = key_of_key(t, &key, EmptyKeyWording::NotValid).ok()?;
+            return Some((table, pk, sk));
+        }
         _ => return None,
     };
     let t = state.table(table)?;
