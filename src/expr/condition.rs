@@ -203,14 +203,7 @@ impl Checker<'_, '_> {
             RawCond::Paren(c) => self.cond(c)?,
             RawCond::Cmp(op, a, b) => {
                 let (a, b) = (self.operand(a)?, self.operand(b)?);
-                let op = match op.as_str() {
-                    "=" => CmpOp::Eq,
-                    "<>" => CmpOp::Ne,
-                    "<" => CmpOp::Lt,
-                    "<=" => CmpOp::Le,
-                    ">" => CmpOp::Gt,
-                    _ => CmpOp::Ge,
-                };
+                let op = CmpOp::from_symbol(op).expect("the grammar admits these operators only");
                 self.distinct(op.symbol(), &a, [&b])?;
                 Cond::Cmp(op, a, b)
             }

@@ -60,6 +60,19 @@ pub enum CmpOp {
 }
 
 impl CmpOp {
+    /// The operator a symbol names (`=`, `<>`, `<`, `<=`, `>`, `>=`).
+    pub fn from_symbol(s: &str) -> Option<CmpOp> {
+        Some(match s {
+            "=" => CmpOp::Eq,
+            "<>" => CmpOp::Ne,
+            "<" => CmpOp::Lt,
+            "<=" => CmpOp::Le,
+            ">" => CmpOp::Gt,
+            ">=" => CmpOp::Ge,
+            _ => return None,
+        })
+    }
+
     /// The operator's symbol.
     pub fn symbol(self) -> &'static str {
         match self {

@@ -220,26 +220,25 @@ pub(crate) fn run_parsed(
     let guard = db.read()?;
     let state = guard.view();
     let p = plan(&state, req, &exprs)?;
-    let mut page = Page::new(
+    let out = Page::new(
         p.t,
         p.index,
         req.limit,
         req.select.as_deref(),
         exprs.projection,
-    );
-    state.run_read(&p.read, |raw, size, passed| page.visit(raw, size, passed))?;
-    let out = page.finish(req.consistent_read.unwrap_or(false));
+    )
+    .read(
+        &state,
+        &p.read,
+        req.consistent_read.unwrap_or(false),
+        req.return_consumed_capacity.as_deref(),
+    )?;
     Ok(QueryOutput {
         items: out.items,
         count: out.count,
         scanned_count: out.scanned_count,
         last_evaluated_key: out.last_evaluated_key,
-        consumed_capacity: read_capacity(
-            req.return_consumed_capacity.as_deref(),
-            p.t,
-            p.index,
-            out.units,
-        ),
+        consumed_capacity: out.consumed_capacity,
     })
 }
 
@@ -504,7 +503,7 @@ pub(crate) struct PageOut {
     pub count: i64,
     pub scanned_count: i64,
     pub last_evaluated_key: Option<Item>,
-    pub units: f64,
+    pub consumed_capacity: Option<crate::types::ConsumedCapacity>,
 }
 
 impl<'a> Page<'a> {
@@ -567,16 +566,24 @@ impl<'a> Page<'a> {
         Ok(!stop)
     }
 
-    /// The page, with read units for the bytes evaluated.
-    pub fn finish(self, consistent: bool) -> PageOut {
+    /// Runs a planned Query or Scan statement into this page; capacity is charged on the
+    /// bytes evaluated, to the index when one is read (ReturnConsumedCapacity `mode`).
+    pub fn read(
+        mut self,
+        state: &View<'_>,
+        read: &ReadSql,
+        consistent: bool,
+        mode: Option<&str>,
+    ) -> Result<PageOut> {
+        state.run_read(read, |raw, size, passed| self.visit(raw, size, passed))?;
         let units = self.bytes.div_ceil(4096).max(1) as f64 * if consistent { 1.0 } else { 0.5 };
-        PageOut {
+        Ok(PageOut {
+            consumed_capacity: read_capacity(mode, self.t, self.index, units),
             items: (!self.count_only).then_some(self.items),
             count: self.passed as i64,
             scanned_count: self.scanned as i64,
             last_evaluated_key: self.last,
-            units,
-        }
+        })
     }
 }
 

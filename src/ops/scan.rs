@@ -2,7 +2,6 @@
 //! (partitions are assigned to segments by a stable hash in SQLite, so every item is returned
 //! by exactly one segment).
 
-use super::common::read_capacity;
 use super::query::{
     check_select, describe_read, explained, resolve_index, start_key, Optimized, Page,
     ReadExpressions,
@@ -169,26 +168,25 @@ pub(crate) fn run_parsed(
     let guard = db.read()?;
     let state = guard.view();
     let p = plan(&state, req, segment, &exprs)?;
-    let mut page = Page::new(
+    let out = Page::new(
         p.t,
         p.index,
         req.limit,
         req.select.as_deref(),
         exprs.projection,
-    );
-    state.run_read(&p.read, |raw, size, passed| page.visit(raw, size, passed))?;
-    let out = page.finish(req.consistent_read.unwrap_or(false));
+    )
+    .read(
+        &state,
+        &p.read,
+        req.consistent_read.unwrap_or(false),
+        req.return_consumed_capacity.as_deref(),
+    )?;
     Ok(ScanOutput {
         items: out.items,
         count: out.count,
         scanned_count: out.scanned_count,
         last_evaluated_key: out.last_evaluated_key,
-        consumed_capacity: read_capacity(
-            req.return_consumed_capacity.as_deref(),
-            p.t,
-            p.index,
-            out.units,
-        ),
+        consumed_capacity: out.consumed_capacity,
     })
 }
 

@@ -202,14 +202,7 @@ pub(crate) fn condition(c: &ast::Cond, params: &[AttributeValue]) -> Result<ir::
             }
         }
         C::Cmp(op, a, b) => {
-            let op = match op.as_str() {
-                "=" => CmpOp::Eq,
-                "<>" => CmpOp::Ne,
-                "<" => CmpOp::Lt,
-                "<=" => CmpOp::Le,
-                ">" => CmpOp::Gt,
-                _ => CmpOp::Ge,
-            };
+            let op = CmpOp::from_symbol(op).expect("the grammar admits these operators only");
             let (a, b) = (operand(a, params)?, operand(b, params)?);
             if !matches!(op, CmpOp::Eq | CmpOp::Ne) {
                 ordered(op.symbol(), &[&a, &b])?;
