@@ -250,3 +250,118 @@ fn concurrent_clients() {
     );
     assert_eq!(r.json()["Table"]["ItemCount"], 400);
 }
+
+/// Reads one HTTP/1.1 response (Content-Length framed) from a keep-alive connection.
+fn read_response(r: &mut impl std::io::BufRead) -> (u16, Vec<u8>) {
+    let mut line = String::new();
+    r.read_line(&mut line).unwrap();
+    let status = line.split_whitespace().nth(1).unwrap().parse().unwrap();
+    let mut len = 0;
+    loop {
+        line.clear();
+        r.read_line(&mut line).unwrap();
+        if line.trim_end().is_empty() {
+            break;
+        }
+        if let Some((k, v)) = line.split_once(':') {
+            if k.eq_ignore_ascii_case("content-length") {
+                len = v.trim().parse().unwrap();
+            }
+        }
+    }
+    let mut body = vec![0; len];
+    r.read_exact(&mut body).unwrap();
+    (status, body)
+}
+
+const HEAD: &str = "Host: x\r\nContent-Type: application/x-amz-json-1.0\r\nAuthorization: AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0\r\n";
+
+#[test]
+fn chunked_bodies_on_one_keep_alive_connection() {
+    use std::io::Write;
+    let server = Server::start();
+    let addr = server.endpoint.trim_start_matches("http://");
+    let stream = std::net::TcpStream::connect(addr).unwrap();
+    let mut w = stream.try_clone().unwrap();
+    let mut r = std::io::BufReader::new(stream);
+    let mut send_chunked = |target: &str, chunks: &[&[u8]]| {
+        let mut req = format!(
+            "POST / HTTP/1.1\r\n{HEAD}X-Amz-Target: DynamoDB_20120810.{target}\r\nTransfer-Encoding: chunked\r\n\r\n"
+        )
+        .into_bytes();
+        for c in chunks {
+            req.extend_from_slice(format!("{:x}\r\n", c.len()).as_bytes());
+            req.extend_from_slice(c);
+            req.extend_from_slice(b"\r\n");
+        }
+        req.extend_from_slice(b"0\r\n\r\n");
+        w.write_all(&req).unwrap();
+    };
+    send_chunked(
+        "CreateTable",
+        &[&TABLE.as_bytes()[..20], &TABLE.as_bytes()[20..]],
+    );
+    assert_eq!(read_response(&mut r).0, 200);
+    send_chunked(
+        "PutItem",
+        &[
+            br#"{"TableName": "raw", "#,
+            br#""Item": {"id": {"S": "c"}}}"#,
+        ],
+    );
+    assert_eq!(read_response(&mut r).0, 200);
+    send_chunked(
+        "GetItem",
+        &[br#"{"TableName": "raw", "Key": {"id": {"S": "c"}}}"#],
+    );
+    let (status, body) = read_response(&mut r);
+    assert_eq!(status, 200);
+    let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(v, json!({"Item": {"id": {"S": "c"}}}));
+
+    // Over the limit without a Content-Length: cut off at 16 MiB, not buffered whole.
+    let stream = std::net::TcpStream::connect(addr).unwrap();
+    let mut w = stream.try_clone().unwrap();
+    let mut r = std::io::BufReader::new(stream);
+    let head = format!(
+        "POST / HTTP/1.1\r\n{HEAD}X-Amz-Target: DynamoDB_20120810.PutItem\r\nTransfer-Encoding: chunked\r\n\r\n"
+    );
+    w.write_all(head.as_bytes()).unwrap();
+    let chunk = [b' '; 1 << 20];
+    for _ in 0..17 {
+        if w.write_all(format!("{:x}\r\n", chunk.len()).as_bytes())
+            .is_err()
+            || w.write_all(&chunk).is_err()
+            || w.write_all(b"\r\n").is_err()
+        {
+            break;
+        }
+    }
+    assert_eq!(read_response(&mut r).0, 413);
+    assert_alive(&server);
+}
+
+#[test]
+fn shutdown_closes_idle_keep_alive_connections() {
+    use std::io::Write;
+    let server = Server::start();
+    let addr = server.endpoint.trim_start_matches("http://").to_string();
+    let stream = std::net::TcpStream::connect(&addr).unwrap();
+    let mut w = stream.try_clone().unwrap();
+    let mut r = std::io::BufReader::new(stream);
+    let req = format!(
+        "POST / HTTP/1.1\r\n{HEAD}X-Amz-Target: DynamoDB_20120810.ListTables\r\nContent-Length: 2\r\n\r\n{{}}"
+    );
+    w.write_all(req.as_bytes()).unwrap();
+    assert_eq!(read_response(&mut r).0, 200);
+    // The connection stays open and idle: SIGTERM must still end the server promptly.
+    let started = std::time::Instant::now();
+    assert!(server.terminate().success());
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    let mut rest = Vec::new();
+    let _ = std::io::Read::read_to_end(&mut r, &mut rest);
+    assert!(
+        rest.is_empty(),
+        "the idle connection is closed without a response"
+    );
+}
