@@ -352,6 +352,171 @@ async fn update_item_counter() {
 }
 
 #[tokio::test]
+async fn update_table_adds_an_index_changes_billing_and_drops_it() {
+    use aws_sdk_dynamodb::types::{
+        CreateGlobalSecondaryIndexAction, DeleteGlobalSecondaryIndexAction,
+        GlobalSecondaryIndexUpdate, ProvisionedThroughput, UpdateGlobalSecondaryIndexAction,
+    };
+    let server = Server::start();
+    let client = sdk_client(&server.endpoint);
+    create_table(&client, "evolving").await;
+    for i in 0..10 {
+        client
+            .put_item()
+            .table_name("evolving")
+            .set_item(Some(item("p", i)))
+            .item("h", AttributeValue::S(format!("h{}", i % 2)))
+            .send()
+            .await
+            .unwrap();
+    }
+    let throughput = |n| {
+        ProvisionedThroughput::builder()
+            .read_capacity_units(n)
+            .write_capacity_units(n)
+            .build()
+            .unwrap()
+    };
+
+    // A new index over items already in the table.
+    let out = client
+        .update_table()
+        .table_name("evolving")
+        .attribute_definitions(attr_def("h", ScalarAttributeType::S))
+        .global_secondary_index_updates(
+            GlobalSecondaryIndexUpdate::builder()
+                .create(
+                    CreateGlobalSecondaryIndexAction::builder()
+                        .index_name("by-h")
+                        .key_schema(key_schema("h", KeyType::Hash))
+                        .key_schema(key_schema("sk", KeyType::Range))
+                        .projection(
+                            Projection::builder()
+                                .projection_type(ProjectionType::KeysOnly)
+                                .build(),
+                        )
+                        .build()
+                        .unwrap(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let names: Vec<_> = out
+        .table_description()
+        .unwrap()
+        .global_secondary_indexes()
+        .iter()
+        .filter_map(|g| g.index_name())
+        .collect();
+    assert_eq!(names, ["by-g", "by-h"]);
+    let q = client
+        .query()
+        .table_name("evolving")
+        .index_name("by-h")
+        .key_condition_expression("h = :h")
+        .expression_attribute_values(":h", AttributeValue::S("h1".into()))
+        .send()
+        .await
+        .unwrap();
+    let sks: Vec<_> = q
+        .items()
+        .iter()
+        .map(|i| i["sk"].as_n().unwrap().clone())
+        .collect();
+    assert_eq!(sks, ["1", "3", "5", "7", "9"]);
+    assert_eq!(q.items()[0].len(), 3, "keys only: pk, sk and h");
+
+    // On demand -> provisioned needs throughput for the table and every index.
+    let err = client
+        .update_table()
+        .table_name("evolving")
+        .billing_mode(BillingMode::Provisioned)
+        .provisioned_throughput(throughput(5))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("ValidationException"));
+    assert_eq!(
+        err.message(),
+        Some("One or more parameter values were invalid: ProvisionedThroughput must be specified for index: by-g")
+    );
+    let mut req = client
+        .update_table()
+        .table_name("evolving")
+        .billing_mode(BillingMode::Provisioned)
+        .provisioned_throughput(throughput(5));
+    for ix in ["by-g", "by-h"] {
+        req = req.global_secondary_index_updates(
+            GlobalSecondaryIndexUpdate::builder()
+                .update(
+                    UpdateGlobalSecondaryIndexAction::builder()
+                        .index_name(ix)
+                        .provisioned_throughput(throughput(3))
+                        .build()
+                        .unwrap(),
+                )
+                .build(),
+        );
+    }
+    req.send().await.unwrap();
+    let desc = client
+        .describe_table()
+        .table_name("evolving")
+        .send()
+        .await
+        .unwrap();
+    let t = desc.table().unwrap();
+    assert_eq!(
+        t.billing_mode_summary().unwrap().billing_mode(),
+        Some(&BillingMode::Provisioned)
+    );
+    assert_eq!(
+        t.provisioned_throughput().unwrap().read_capacity_units(),
+        Some(5)
+    );
+    for g in t.global_secondary_indexes() {
+        assert_eq!(
+            g.provisioned_throughput().unwrap().write_capacity_units(),
+            Some(3)
+        );
+    }
+
+    // Dropping the index: queries on it are refused from then on.
+    client
+        .update_table()
+        .table_name("evolving")
+        .global_secondary_index_updates(
+            GlobalSecondaryIndexUpdate::builder()
+                .delete(
+                    DeleteGlobalSecondaryIndexAction::builder()
+                        .index_name("by-h")
+                        .build()
+                        .unwrap(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let err = client
+        .query()
+        .table_name("evolving")
+        .index_name("by-h")
+        .key_condition_expression("h = :h")
+        .expression_attribute_values(":h", AttributeValue::S("h1".into()))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("ValidationException"));
+    assert_eq!(
+        err.message(),
+        Some("The table does not have the specified index: by-h")
+    );
+}
+
+#[tokio::test]
 async fn query_pages_through_a_partition() {
     let server = Server::start();
     let client = sdk_client(&server.endpoint);
