@@ -143,7 +143,8 @@ fn run(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
         .enable_io()
         .enable_time()
         .build()?;
-    rt.block_on(async move {
+    let served = db.clone();
+    let result = rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port)).await?;
         let addr = listener.local_addr()?;
         let storage = match &args.db_path {
@@ -151,10 +152,14 @@ fn run(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
             None => "in memory".to_string(),
         };
         println!("Dynoxide listening on http://{addr} ({storage})");
-        dynoxide::server::serve(listener, db, shutdown_signal()).await?;
-        tracing::info!("stopped");
-        Ok(())
-    })
+        dynoxide::server::serve(listener, served, shutdown_signal()).await
+    });
+    // Writes still on blocking threads finish here; then the file is checkpointed once more.
+    rt.shutdown_timeout(dynoxide::server::SHUTDOWN_GRACE);
+    db.checkpoint()?;
+    result?;
+    tracing::info!("stopped");
+    Ok(())
 }
 
 async fn shutdown_signal() {

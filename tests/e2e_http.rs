@@ -280,10 +280,7 @@ const HEAD: &str = "Host: x\r\nContent-Type: application/x-amz-json-1.0\r\nAutho
 fn chunked_bodies_on_one_keep_alive_connection() {
     use std::io::Write;
     let server = Server::start();
-    let addr = server.endpoint.trim_start_matches("http://");
-    let stream = std::net::TcpStream::connect(addr).unwrap();
-    let mut w = stream.try_clone().unwrap();
-    let mut r = std::io::BufReader::new(stream);
+    let (mut w, mut r) = connect(&server);
     let mut send_chunked = |target: &str, chunks: &[&[u8]]| {
         let mut req = format!(
             "POST / HTTP/1.1\r\n{HEAD}X-Amz-Target: DynamoDB_20120810.{target}\r\nTransfer-Encoding: chunked\r\n\r\n"
@@ -320,9 +317,7 @@ fn chunked_bodies_on_one_keep_alive_connection() {
     assert_eq!(v, json!({"Item": {"id": {"S": "c"}}}));
 
     // Over the limit without a Content-Length: cut off at 16 MiB, not buffered whole.
-    let stream = std::net::TcpStream::connect(addr).unwrap();
-    let mut w = stream.try_clone().unwrap();
-    let mut r = std::io::BufReader::new(stream);
+    let (mut w, mut r) = connect(&server);
     let head = format!(
         "POST / HTTP/1.1\r\n{HEAD}X-Amz-Target: DynamoDB_20120810.PutItem\r\nTransfer-Encoding: chunked\r\n\r\n"
     );
@@ -341,27 +336,95 @@ fn chunked_bodies_on_one_keep_alive_connection() {
     assert_alive(&server);
 }
 
+/// A connection to the server with a read timeout, so a missing answer fails the test.
+fn connect(server: &Server) -> (std::net::TcpStream, std::io::BufReader<std::net::TcpStream>) {
+    let addr = server.endpoint.trim_start_matches("http://");
+    let stream = std::net::TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(20)))
+        .unwrap();
+    (stream.try_clone().unwrap(), std::io::BufReader::new(stream))
+}
+
+const EXIT_LIMIT: std::time::Duration = std::time::Duration::from_secs(20);
+
 #[test]
 fn shutdown_closes_idle_keep_alive_connections() {
     use std::io::Write;
-    let server = Server::start();
-    let addr = server.endpoint.trim_start_matches("http://").to_string();
-    let stream = std::net::TcpStream::connect(&addr).unwrap();
-    let mut w = stream.try_clone().unwrap();
-    let mut r = std::io::BufReader::new(stream);
+    let mut server = Server::start();
+    let (mut w, mut r) = connect(&server);
     let req = format!(
         "POST / HTTP/1.1\r\n{HEAD}X-Amz-Target: DynamoDB_20120810.ListTables\r\nContent-Length: 2\r\n\r\n{{}}"
     );
     w.write_all(req.as_bytes()).unwrap();
     assert_eq!(read_response(&mut r).0, 200);
-    // The connection stays open and idle: SIGTERM must still end the server promptly.
+    // The connection stays open and idle: SIGTERM must still end the server at once.
     let started = std::time::Instant::now();
-    assert!(server.terminate().success());
-    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    server.signal("TERM");
+    let status = server.exit_within(EXIT_LIMIT).expect("the server exits");
+    assert!(status.success());
+    assert!(started.elapsed() < std::time::Duration::from_secs(3));
     let mut rest = Vec::new();
     let _ = std::io::Read::read_to_end(&mut r, &mut rest);
     assert!(
         rest.is_empty(),
         "the idle connection is closed without a response"
     );
+}
+
+#[test]
+fn shutdown_finishes_a_request_in_flight_and_keeps_it() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("inflight.db");
+    let path = path.to_str().unwrap();
+    let mut server = Server::start_with(&["--db-path", path]);
+    assert_eq!(
+        dynamo(&server.endpoint, "CreateTable", TABLE.as_bytes()).status,
+        200
+    );
+    let body = br#"{"TableName": "raw", "Item": {"id": {"S": "late"}}}"#;
+    let (mut w, mut r) = connect(&server);
+    let head = format!(
+        "POST / HTTP/1.1\r\n{HEAD}X-Amz-Target: DynamoDB_20120810.PutItem\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    w.write_all(head.as_bytes()).unwrap();
+    w.write_all(&body[..10]).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    server.signal("TERM");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(
+        server.exit_within(std::time::Duration::ZERO).is_none(),
+        "waits for the request"
+    );
+    w.write_all(&body[10..]).unwrap();
+    assert_eq!(read_response(&mut r).0, 200);
+    assert!(server.exit_within(EXIT_LIMIT).expect("exits").success());
+
+    let server = Server::start_with(&["--db-path", path]);
+    let r = dynamo(
+        &server.endpoint,
+        "GetItem",
+        br#"{"TableName": "raw", "Key": {"id": {"S": "late"}}}"#,
+    );
+    assert_eq!(r.json(), json!({"Item": {"id": {"S": "late"}}}));
+}
+
+#[test]
+fn shutdown_gives_up_on_a_stalled_client() {
+    use std::io::Write;
+    let mut server = Server::start();
+    let (mut w, _r) = connect(&server);
+    let head = format!(
+        "POST / HTTP/1.1\r\n{HEAD}X-Amz-Target: DynamoDB_20120810.ListTables\r\nContent-Length: 100\r\n\r\n{{"
+    );
+    w.write_all(head.as_bytes()).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let started = std::time::Instant::now();
+    server.signal("TERM");
+    // The body never completes: the server waits its grace period, then exits anyway.
+    let status = server.exit_within(EXIT_LIMIT).expect("the server exits");
+    assert!(status.success());
+    assert!(started.elapsed() >= std::time::Duration::from_secs(4));
 }

@@ -8,7 +8,7 @@ use crate::db::Database;
 use crate::error::{Error, ErrorCode};
 use axum::http::{header, HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use http_body_util::{BodyExt, Full};
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -32,15 +32,18 @@ pub fn router(db: Database) -> axum::Router {
         .with_state(db)
 }
 
+/// How long shutdown waits for busy connections (e.g. a client that stopped mid-body).
+pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Serves on a bound listener until `shutdown` completes, then checkpoints the database.
 ///
 /// Connections are plain hyper HTTP/1 (no protocol sniffing, no router, no timers): measured,
-/// that is the cheapest path per request. On shutdown, idle connections close at once and
-/// busy ones finish their request first.
+/// that is the cheapest path per request. On shutdown, idle connections close at once and busy
+/// ones get [`SHUTDOWN_GRACE`] to finish their request.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     db: Database,
-    shutdown: impl Future<Output = ()> + Send + 'static,
+    shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
     let (stop, stopped) = tokio::sync::watch::channel(());
     let mut shutdown = std::pin::pin!(shutdown);
@@ -83,7 +86,18 @@ pub async fn serve(
     drop(listener);
     let _ = stop.send(());
     drop(stopped);
-    stop.closed().await;
+    if tokio::time::timeout(SHUTDOWN_GRACE, stop.closed())
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            "{} connection(s) still busy after {:?}; closing them",
+            stop.receiver_count(),
+            SHUTDOWN_GRACE
+        );
+    }
+    // A write already handed to a blocking thread still commits (to the WAL, durably); the
+    // caller checkpoints again once the runtime has finished those threads.
     db.checkpoint().map_err(std::io::Error::other)
 }
 
@@ -117,12 +131,11 @@ where
     if parts.method != Method::POST {
         return not_found();
     }
-    let body = match Limited::new(body, MAX_BODY).collect().await {
-        Ok(collected) => collected.to_bytes(),
-        // A chunked body is cut off at the limit, never buffered whole.
-        Err(e) if e.is::<LengthLimitError>() => return too_large(),
-        Err(e) => {
-            // The client broke the framing or the connection; the JSON never arrived.
+    let body = match read_body(body).await {
+        Ok(body) => body,
+        Err(BodyError::TooLarge) => return too_large(),
+        Err(BodyError::Unreadable(e)) => {
+            // Malformed chunked framing, or a client that went away mid-body.
             tracing::debug!("request body unreadable: {e}");
             let e = Error::new(ErrorCode::SerializationException, "");
             return error_response(&e, json_type);
@@ -161,6 +174,46 @@ where
         );
     }
     response
+}
+
+enum BodyError {
+    TooLarge,
+    Unreadable(Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// Reads a request body of at most [`MAX_BODY`] bytes into one buffer.
+///
+/// A body over the limit is refused as soon as it crosses it, and chunks are copied into one
+/// buffer as they come (keeping each chunk would let 1-byte chunks cost far more than 16 MiB).
+async fn read_body<B>(body: B) -> Result<Bytes, BodyError>
+where
+    B: http_body::Body<Data = Bytes>,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let mut body = std::pin::pin!(body);
+    let mut first: Option<Bytes> = None;
+    let mut joined: Vec<u8> = Vec::new();
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| BodyError::Unreadable(e.into()))?;
+        let Ok(data) = frame.into_data() else {
+            continue; // trailers
+        };
+        let so_far = first.as_ref().map_or(0, Bytes::len) + joined.len();
+        if so_far + data.len() > MAX_BODY {
+            return Err(BodyError::TooLarge);
+        }
+        // The usual single chunk is kept as it is, without a copy.
+        match first.take() {
+            None if joined.is_empty() => first = Some(data),
+            None => joined.extend_from_slice(&data),
+            Some(f) => {
+                joined.reserve(f.len() + data.len());
+                joined.extend_from_slice(&f);
+                joined.extend_from_slice(&data);
+            }
+        }
+    }
+    Ok(first.unwrap_or_else(|| joined.into()))
 }
 
 /// The protocol checks before an operation runs; the operation's name when they pass.
@@ -370,6 +423,80 @@ mod tests {
         assert_eq!(
             body_of(r).await["__type"],
             "com.amazon.coral.service#UnknownOperationException"
+        );
+    }
+
+    /// A streamed body: `left` copies of `chunk`, then `tail`, then an error if `fail`.
+    struct Chunks {
+        chunk: Bytes,
+        left: usize,
+        tail: Vec<&'static str>,
+        fail: bool,
+    }
+
+    impl http_body::Body for Chunks {
+        type Data = Bytes;
+        type Error = std::io::Error;
+        fn poll_frame(
+            mut self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<Result<http_body::Frame<Bytes>, std::io::Error>>> {
+            let data = |b: Bytes| Some(Ok(http_body::Frame::data(b)));
+            std::task::Poll::Ready(if self.left > 0 {
+                self.left -= 1;
+                data(self.chunk.clone())
+            } else if !self.tail.is_empty() {
+                data(Bytes::from_static(self.tail.remove(0).as_bytes()))
+            } else if self.fail {
+                self.fail = false;
+                Some(Err(std::io::Error::other("connection reset")))
+            } else {
+                None
+            })
+        }
+    }
+
+    fn streamed(
+        chunk: &'static str,
+        left: usize,
+        tail: &[&'static str],
+        fail: bool,
+    ) -> Request<Chunks> {
+        let body = Chunks {
+            chunk: Bytes::from_static(chunk.as_bytes()),
+            left,
+            tail: tail.to_vec(),
+            fail,
+        };
+        let (parts, _) = post("DynamoDB_20120810.ListTables", "").into_parts();
+        Request::from_parts(parts, body)
+    }
+
+    #[tokio::test]
+    async fn streamed_bodies_are_joined_limited_and_errors_reported() {
+        let db = Database::memory().unwrap();
+        // 1-byte chunks of JSON whitespace, then `{` and `}`: read as one body.
+        let r = handle(&db, streamed(" ", 1000, &["{", "}"], false)).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(body_of(r).await, serde_json::json!({"TableNames": []}));
+
+        // Over 16 MiB without a Content-Length: refused once the limit is crossed.
+        let r = handle(&db, streamed("          ", MAX_BODY / 10 + 1, &[], false)).await;
+        assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        // Exactly at the limit is read (and is then whitespace, not JSON).
+        let r = handle(&db, streamed("                ", MAX_BODY / 16, &[], false)).await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(
+            body_of(r).await["__type"],
+            "com.amazon.coral.service#SerializationException"
+        );
+
+        // A body that breaks off mid-stream.
+        let r = handle(&db, streamed("          ", 100, &[], true)).await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(
+            body_of(r).await["__type"],
+            "com.amazon.coral.service#SerializationException"
         );
     }
 
