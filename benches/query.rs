@@ -84,6 +84,16 @@ fn benches(c: &mut Criterion) {
             r
         })
     });
+    // What the HTTP server runs: request bytes in, response bytes out.
+    g.bench_function("dynoxide_wire_bytes", |b| {
+        let req = br#"{"TableName": "bench", "KeyConditionExpression": "pk = :p",
+            "ExpressionAttributeValues": {":p": {"S": "p42"}}}"#;
+        b.iter(|| {
+            let out = db.execute_bytes("Query", req).unwrap();
+            assert!(out.windows(11).any(|w| w == br#""Count":100"#));
+            out
+        })
+    });
     g.finish();
 
     let mut g = c.benchmark_group("scan_100k_filter_1pct");
