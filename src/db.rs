@@ -50,6 +50,13 @@ macro_rules! operations {
             /// Runs an operation on a raw JSON body and returns the raw JSON response: the HTTP
             /// path, which parses straight into the typed request with no intermediate tree.
             pub fn execute_bytes(&self, operation: &str, body: &[u8]) -> Result<Vec<u8>> {
+                // Reads write items from their stored bytes; the rest goes through the types.
+                match operation {
+                    "GetItem" => return ops::get_item::run_wire(self, body),
+                    "Query" => return ops::query::run_wire(self, body),
+                    "Scan" => return ops::scan::run_wire(self, body),
+                    _ => {}
+                }
                 match operation {
                     $($name => {
                         let input: $input = crate::wire::from_slice(body)?;

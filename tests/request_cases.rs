@@ -34,6 +34,22 @@ fn run_file(name: &str, text: &str) -> usize {
             .unwrap_or_else(|| panic!("{name}:{}: expected `=> ...`", m + 1));
         let got = db.execute(op, req);
         let at = format!("{name}:{}: {line}", n + 1);
+        // Reads have a second path (the server's: items written from their stored bytes);
+        // it must answer exactly as the typed one.
+        if matches!(op, "GetItem" | "Query" | "Scan") {
+            match (&got, db.execute_bytes(op, body.as_bytes())) {
+                (Ok(v), Ok(bytes)) => {
+                    let wire: Value = serde_json::from_slice(&bytes).unwrap();
+                    assert_eq!(&wire, v, "{at}: the wire path differs");
+                }
+                (Err(e), Err(w)) => assert_eq!(
+                    (e.code().as_str(), e.message()),
+                    (w.code().as_str(), w.message()),
+                    "{at}: the wire path fails differently"
+                ),
+                (a, b) => panic!("{at}: typed {a:?}, wire {b:?}"),
+            }
+        }
         // DYNOXIDE_CASES_PRINT=1 prints what each `=> ?` case returns, to review and paste.
         if want == "?" {
             let shown = match &got {

@@ -339,6 +339,13 @@ impl<'a> Reader<'a> {
         Ok(self.take(1)?[0])
     }
 
+    /// The next whole value (tag and payload) as bytes.
+    fn value_bytes(&mut self) -> Result<&'a [u8]> {
+        let start = self.b;
+        skip_value(self)?;
+        Ok(&start[..start.len() - self.b.len()])
+    }
+
     /// Enters a container: returns a reader over its body and the element count.
     fn container(&mut self) -> Result<(Reader<'a>, usize)> {
         let body = self.bytes()?;
@@ -428,6 +435,143 @@ pub fn decode_attributes(bytes: &[u8], mut wanted: impl FnMut(&str) -> bool) -> 
     Ok(m)
 }
 
+/// A stored item written as DynamoDB JSON straight from its bytes, without building an
+/// [`Item`]: the wire path of reads. Serialises exactly as the decoded item would.
+pub struct StoredItem<'a>(pub &'a [u8]);
+
+impl serde::Serialize for StoredItem<'_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut r = Reader { b: self.0 };
+        match r.tag() {
+            Ok(tag::M) => {}
+            _ => return Err(ser_corrupt()),
+        }
+        let (body, n) = r.container().map_err(|_| ser_corrupt())?;
+        StoredEntries(body, n).serialize(ser)
+    }
+}
+
+fn ser_corrupt<E: serde::ser::Error>() -> E {
+    E::custom("stored item is corrupt")
+}
+
+/// The body of a stored map: `n` names and values.
+struct StoredEntries<'a>(Reader<'a>, usize);
+
+impl serde::Serialize for StoredEntries<'_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut r = Reader { b: self.0.b };
+        let mut m = ser.serialize_map(Some(self.1))?;
+        for _ in 0..self.1 {
+            let name = r.bytes().map_err(|_| ser_corrupt())?;
+            let name = std::str::from_utf8(name).map_err(|_| ser_corrupt())?;
+            m.serialize_entry(
+                name,
+                &StoredValue(r.value_bytes().map_err(|_| ser_corrupt())?),
+            )?;
+        }
+        m.end()
+    }
+}
+
+/// One stored value (tag and payload) written as `{"<type>": ...}`.
+struct StoredValue<'a>(&'a [u8]);
+
+/// The members of a stored set or list, each written by `kind`.
+struct StoredMembers<'a>(&'a [u8], MemberKind);
+
+#[derive(Clone, Copy)]
+enum MemberKind {
+    Str,
+    Num,
+    Bin,
+    Value,
+}
+
+fn base64_display(
+    b: &[u8],
+) -> base64::display::Base64Display<'_, '_, base64::engine::GeneralPurpose> {
+    base64::display::Base64Display::new(b, &base64::engine::general_purpose::STANDARD)
+}
+
+impl serde::Serialize for StoredValue<'_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut r = Reader { b: self.0 };
+        let t = r.tag().map_err(|_| ser_corrupt())?;
+        let mut m = ser.serialize_map(Some(1))?;
+        // Every tag after TRUE carries a length-prefixed payload.
+        let p: &[u8] = if t > tag::TRUE {
+            r.bytes().map_err(|_| ser_corrupt())?
+        } else {
+            &[]
+        };
+        match t {
+            tag::NULL => m.serialize_entry("NULL", &true)?,
+            tag::FALSE => m.serialize_entry("BOOL", &false)?,
+            tag::TRUE => m.serialize_entry("BOOL", &true)?,
+            tag::S => {
+                let s = std::str::from_utf8(p).map_err(|_| ser_corrupt())?;
+                m.serialize_entry("S", s)?
+            }
+            tag::N => {
+                let n = Number::decode_ordered(p).ok_or_else(ser_corrupt)?;
+                m.serialize_entry("N", &DisplayStr(&n))?
+            }
+            tag::B => m.serialize_entry("B", &DisplayStr(&base64_display(p)))?,
+            tag::SS => m.serialize_entry("SS", &StoredMembers(p, MemberKind::Str))?,
+            tag::NS => m.serialize_entry("NS", &StoredMembers(p, MemberKind::Num))?,
+            tag::BS => m.serialize_entry("BS", &StoredMembers(p, MemberKind::Bin))?,
+            tag::L => m.serialize_entry("L", &StoredMembers(p, MemberKind::Value))?,
+            tag::M => {
+                let mut body = Reader { b: p };
+                let n = body.varint().map_err(|_| ser_corrupt())?;
+                m.serialize_entry("M", &StoredEntries(body, n))?
+            }
+            _ => return Err(ser_corrupt()),
+        }
+        m.end()
+    }
+}
+
+impl serde::Serialize for StoredMembers<'_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut r = Reader { b: self.0 };
+        let n = r.varint().map_err(|_| ser_corrupt())?;
+        let mut seq = ser.serialize_seq(Some(n))?;
+        for _ in 0..n {
+            match self.1 {
+                MemberKind::Value => seq
+                    .serialize_element(&StoredValue(r.value_bytes().map_err(|_| ser_corrupt())?))?,
+                kind => {
+                    let b = r.bytes().map_err(|_| ser_corrupt())?;
+                    match kind {
+                        MemberKind::Str => seq.serialize_element(
+                            std::str::from_utf8(b).map_err(|_| ser_corrupt())?,
+                        )?,
+                        MemberKind::Num => seq.serialize_element(&DisplayStr(
+                            &Number::decode_ordered(b).ok_or_else(ser_corrupt)?,
+                        ))?,
+                        _ => seq.serialize_element(&DisplayStr(&base64_display(b)))?,
+                    }
+                }
+            }
+        }
+        seq.end()
+    }
+}
+
+/// Serialises anything `Display` as a JSON string without building a `String` first.
+struct DisplayStr<'a, T: std::fmt::Display>(&'a T);
+
+impl<T: std::fmt::Display> serde::Serialize for DisplayStr<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> std::result::Result<S::Ok, S::Error> {
+        ser.collect_str(self.0)
+    }
+}
+
 fn skip_value(r: &mut Reader<'_>) -> Result<()> {
     match r.tag()? {
         tag::NULL | tag::FALSE | tag::TRUE => {}
@@ -457,6 +601,8 @@ mod tests {
                 .prop_map(|s| AttributeValue::Ss(s.into_iter().collect())),
             proptest::collection::btree_set(any::<i32>(), 1..5)
                 .prop_map(|s| AttributeValue::Ns(s.into_iter().map(|n| n.to_string()).collect())),
+            proptest::collection::btree_set(proptest::collection::vec(any::<u8>(), 0..6), 1..4)
+                .prop_map(|s| AttributeValue::Bs(s.into_iter().collect())),
         ];
         leaf.prop_recursive(4, 64, 8, |inner| {
             prop_oneof![
@@ -486,6 +632,14 @@ mod tests {
             let enc = encode_item(&item).unwrap();
             let back = decode_item(&enc.bytes).unwrap();
             prop_assert_eq!(AttributeValue::M(back), normalised(&AttributeValue::M(item)));
+        }
+
+        #[test]
+        fn stored_items_serialise_like_decoded_ones(item in proptest::collection::btree_map(".{0,8}", value(), 0..8)) {
+            let enc = encode_item(&item).unwrap();
+            let direct = serde_json::to_string(&StoredItem(&enc.bytes)).unwrap();
+            let decoded = serde_json::to_string(&decode_item(&enc.bytes).unwrap()).unwrap();
+            prop_assert_eq!(direct, decoded);
         }
     }
 

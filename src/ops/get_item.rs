@@ -1,12 +1,13 @@
 //! GetItem.
 
 use super::common::{consumed, key_of_key, read_units, EmptyKeyWording};
+use super::query::PageItem;
 use crate::db::Database;
 use crate::error::{Error, Result};
 use crate::explain::{hex, literal, Explain};
 use crate::expr::ir::Path;
 use crate::expr::{legacy, projection};
-use crate::model::codec::check_value;
+use crate::model::codec::{check_value, decode_item};
 use crate::model::value::Item;
 use crate::types::{GetItemInput, GetItemOutput};
 use crate::validate::{constrain_attributes_to_get, enums, require_table_name, Constraints};
@@ -49,22 +50,51 @@ fn check(req: &GetItemInput) -> Result<(&str, &Item, Option<Vec<Path>>)> {
 }
 
 pub(crate) fn run(db: &Database, req: GetItemInput) -> Result<GetItemOutput> {
-    let (name, key, projection) = check(&req)?;
+    let out = read(db, &req)?;
+    Ok(GetItemOutput {
+        item: out.item.map(PageItem::into_item).transpose()?,
+        consumed_capacity: out.consumed_capacity,
+    })
+}
+
+/// Runs a GetItem on a raw JSON body into the raw JSON response (the HTTP path): an
+/// unprojected item goes from its stored bytes to JSON without being decoded.
+pub(crate) fn run_wire(db: &Database, body: &[u8]) -> Result<Vec<u8>> {
+    let req: GetItemInput = crate::wire::from_slice(body)?;
+    crate::wire::to_vec(&read(db, &req)?)
+}
+
+/// GetItem's response, with the item possibly still in the stored format.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Found {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    item: Option<PageItem>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    consumed_capacity: Option<crate::types::ConsumedCapacity>,
+}
+
+fn read(db: &Database, req: &GetItemInput) -> Result<Found> {
+    let (name, key, projection) = check(req)?;
     let guard = db.read()?;
     let state = guard.view();
     let t = state.table(name).ok_or_else(Error::resource_not_found)?;
     let (pk, sk) = key_of_key(t, key, EmptyKeyWording::WereInvalid)?;
-    let found = state.get_item(t, &pk, &sk)?;
+    let found = state.get_stored_item(t, &pk, &sk)?;
     drop(guard);
 
     let consistent = req.consistent_read.unwrap_or(false);
     let units = read_units(found.as_ref().map_or(0, |f| f.1), consistent);
     // Capacity is charged on the whole item, projected or not.
-    let item = found.map(|(item, _)| match &projection {
-        Some(paths) => projection::apply(&item, paths),
-        None => item,
-    });
-    Ok(GetItemOutput {
+    let item = match (found, &projection) {
+        (None, _) => None,
+        (Some((raw, _)), None) => Some(PageItem::Stored(raw)),
+        (Some((raw, _)), Some(paths)) => Some(PageItem::Decoded(projection::apply(
+            &decode_item(&raw)?,
+            paths,
+        ))),
+    };
+    Ok(Found {
         item,
         consumed_capacity: consumed(req.return_consumed_capacity.as_deref(), name, units, &[]),
     })

@@ -211,35 +211,51 @@ pub(crate) fn run(db: &Database, req: QueryInput) -> Result<QueryOutput> {
     run_parsed(db, &req, exprs)
 }
 
+/// Runs a Query on a raw JSON body into the raw JSON response (the HTTP path): items go from
+/// their stored bytes to JSON without being decoded.
+pub(crate) fn run_wire(db: &Database, body: &[u8]) -> Result<Vec<u8>> {
+    let req: QueryInput = crate::wire::from_slice(body)?;
+    let exprs = check(&req)?;
+    crate::wire::to_vec(&page(db, &req, exprs, true)?)
+}
+
 /// Runs a Query whose expressions are already in the IR (Query itself, and PartiQL SELECT).
 pub(crate) fn run_parsed(
     db: &Database,
     req: &QueryInput,
     exprs: ReadExpressions,
 ) -> Result<QueryOutput> {
-    let guard = db.read()?;
-    let state = guard.view();
-    let p = plan(&state, req, &exprs)?;
-    let out = Page::new(
-        p.t,
-        p.index,
-        req.limit,
-        req.select.as_deref(),
-        exprs.projection,
-    )
-    .read(
-        &state,
-        &p.read,
-        req.consistent_read.unwrap_or(false),
-        req.return_consumed_capacity.as_deref(),
-    )?;
+    let mut out = page(db, req, exprs, false)?;
     Ok(QueryOutput {
-        items: out.items,
+        items: out.items()?,
         count: out.count,
         scanned_count: out.scanned_count,
         last_evaluated_key: out.last_evaluated_key,
         consumed_capacity: out.consumed_capacity,
     })
+}
+
+/// Reads one page of a Query; `stored` keeps whole items in the stored format.
+fn page(db: &Database, req: &QueryInput, exprs: ReadExpressions, stored: bool) -> Result<PageOut> {
+    let guard = db.read()?;
+    let state = guard.view();
+    let p = plan(&state, req, &exprs)?;
+    let mut page = Page::new(
+        p.t,
+        p.index,
+        req.limit,
+        req.select.as_deref(),
+        exprs.projection,
+    );
+    if stored {
+        page = page.stored();
+    }
+    page.read(
+        &state,
+        &p.read,
+        req.consistent_read.unwrap_or(false),
+        req.return_consumed_capacity.as_deref(),
+    )
 }
 
 /// The explanation of a Query.
@@ -490,20 +506,62 @@ pub(crate) struct Page<'a> {
     count_only: bool,
     all_attributes: bool,
     paths: Option<Vec<crate::expr::ir::Path>>,
-    items: Vec<Item>,
+    /// Keep items in the stored format where nothing is projected (the wire path).
+    stored: bool,
+    items: Vec<PageItem>,
     scanned: usize,
     passed: usize,
     bytes: usize,
     last: Option<Item>,
 }
 
-/// A finished page.
+/// An item of a page: still in the stored format (the wire path writes it as JSON straight
+/// from its bytes), or decoded.
+pub(crate) enum PageItem {
+    Stored(Vec<u8>),
+    Decoded(Item),
+}
+
+impl PageItem {
+    pub fn into_item(self) -> Result<Item> {
+        match self {
+            PageItem::Stored(raw) => decode_item(&raw),
+            PageItem::Decoded(item) => Ok(item),
+        }
+    }
+}
+
+impl serde::Serialize for PageItem {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> std::result::Result<S::Ok, S::Error> {
+        match self {
+            PageItem::Stored(raw) => crate::model::codec::StoredItem(raw).serialize(ser),
+            PageItem::Decoded(item) => item.serialize(ser),
+        }
+    }
+}
+
+/// A finished page; serialises as the Query and Scan response.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
 pub(crate) struct PageOut {
-    pub items: Option<Vec<Item>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<PageItem>>,
     pub count: i64,
     pub scanned_count: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_evaluated_key: Option<Item>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub consumed_capacity: Option<crate::types::ConsumedCapacity>,
+}
+
+impl PageOut {
+    /// The items decoded, for the typed API.
+    pub fn items(&mut self) -> Result<Option<Vec<Item>>> {
+        self.items
+            .take()
+            .map(|v| v.into_iter().map(PageItem::into_item).collect())
+            .transpose()
+    }
 }
 
 impl<'a> Page<'a> {
@@ -521,6 +579,7 @@ impl<'a> Page<'a> {
             count_only: select == Some("COUNT"),
             all_attributes: select == Some("ALL_ATTRIBUTES"),
             paths,
+            stored: false,
             items: Vec::new(),
             scanned: 0,
             passed: 0,
@@ -529,18 +588,35 @@ impl<'a> Page<'a> {
         }
     }
 
+    /// Keeps passing items in the stored format when nothing is projected away, for a
+    /// response written straight from the stored bytes.
+    pub fn stored(mut self) -> Self {
+        self.stored = true;
+        self
+    }
+
     /// Takes one stored item; false once the page is full.
     pub fn visit(&mut self, raw: &[u8], size: usize, passed: bool) -> Result<bool> {
         self.scanned += 1;
         self.bytes += size;
         let stop = self.scanned >= self.limit || self.bytes >= PAGE_BYTES;
-        if !passed {
-            // Filtered out: decode only the key, and only if it ends the page.
+        let whole = self.paths.is_none()
+            && self
+                .index
+                .is_none_or(|ix| ix.projection == ProjectionKind::All || self.all_attributes);
+        if !passed || self.count_only || (self.stored && whole) {
+            // Decode only the key, and only if it ends the page.
             if stop {
                 let keys = crate::model::codec::decode_attributes(raw, |n| {
                     self.t.key.has(n) || self.index.is_some_and(|ix| ix.key.has(n))
                 })?;
                 self.last = Some(evaluated_key(self.t, self.index, &keys));
+            }
+            if passed {
+                self.passed += 1;
+                if !self.count_only {
+                    self.items.push(PageItem::Stored(raw.to_vec()));
+                }
             }
             return Ok(!stop);
         }
@@ -558,10 +634,10 @@ impl<'a> Page<'a> {
                     .collect(),
                 _ => item,
             };
-            self.items.push(match &self.paths {
+            self.items.push(PageItem::Decoded(match &self.paths {
                 Some(p) => projection::apply(&item, p),
                 None => item,
-            });
+            }));
         }
         Ok(!stop)
     }

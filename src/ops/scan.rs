@@ -3,7 +3,7 @@
 //! by exactly one segment).
 
 use super::query::{
-    check_select, describe_read, explained, resolve_index, start_key, Optimized, Page,
+    check_select, describe_read, explained, resolve_index, start_key, Optimized, Page, PageOut,
     ReadExpressions,
 };
 use crate::db::Database;
@@ -158,6 +158,14 @@ pub(crate) fn run(db: &Database, req: ScanInput) -> Result<ScanOutput> {
     run_parsed(db, &req, segment, exprs)
 }
 
+/// Runs a Scan on a raw JSON body into the raw JSON response (the HTTP path): items go from
+/// their stored bytes to JSON without being decoded.
+pub(crate) fn run_wire(db: &Database, body: &[u8]) -> Result<Vec<u8>> {
+    let req: ScanInput = crate::wire::from_slice(body)?;
+    let (segment, exprs) = check(&req)?;
+    crate::wire::to_vec(&page(db, &req, segment, exprs, true)?)
+}
+
 /// Runs a Scan whose expressions are already in the IR (Scan itself, and PartiQL SELECT).
 pub(crate) fn run_parsed(
     db: &Database,
@@ -165,29 +173,43 @@ pub(crate) fn run_parsed(
     segment: Option<(i64, i64)>,
     exprs: ReadExpressions,
 ) -> Result<ScanOutput> {
-    let guard = db.read()?;
-    let state = guard.view();
-    let p = plan(&state, req, segment, &exprs)?;
-    let out = Page::new(
-        p.t,
-        p.index,
-        req.limit,
-        req.select.as_deref(),
-        exprs.projection,
-    )
-    .read(
-        &state,
-        &p.read,
-        req.consistent_read.unwrap_or(false),
-        req.return_consumed_capacity.as_deref(),
-    )?;
+    let mut out = page(db, req, segment, exprs, false)?;
     Ok(ScanOutput {
-        items: out.items,
+        items: out.items()?,
         count: out.count,
         scanned_count: out.scanned_count,
         last_evaluated_key: out.last_evaluated_key,
         consumed_capacity: out.consumed_capacity,
     })
+}
+
+/// Reads one page of a Scan; `stored` keeps whole items in the stored format.
+fn page(
+    db: &Database,
+    req: &ScanInput,
+    segment: Option<(i64, i64)>,
+    exprs: ReadExpressions,
+    stored: bool,
+) -> Result<PageOut> {
+    let guard = db.read()?;
+    let state = guard.view();
+    let p = plan(&state, req, segment, &exprs)?;
+    let mut page = Page::new(
+        p.t,
+        p.index,
+        req.limit,
+        req.select.as_deref(),
+        exprs.projection,
+    );
+    if stored {
+        page = page.stored();
+    }
+    page.read(
+        &state,
+        &p.read,
+        req.consistent_read.unwrap_or(false),
+        req.return_consumed_capacity.as_deref(),
+    )
 }
 
 /// The explanation of a Scan.

@@ -192,6 +192,22 @@ impl<'a> View<'a> {
         Ok(Some((item, row.get::<_, i64>(1)? as usize)))
     }
 
+    /// Looks up one item by its encoded key: its stored bytes and size.
+    pub fn get_stored_item(
+        &self,
+        t: &TableMeta,
+        pk: &[u8],
+        sk: &[u8],
+    ) -> Result<Option<(Vec<u8>, usize)>> {
+        let mut stmt = self.conn.prepare_cached(&t.sql.select)?;
+        let mut rows = stmt.query(rusqlite::params![pk, sk])?;
+        let Some(row) = rows.next()? else {
+            return Ok(None);
+        };
+        let bytes = row.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?;
+        Ok(Some((bytes.to_vec(), row.get::<_, i64>(1)? as usize)))
+    }
+
     /// Runs a read; `visit` gets each evaluated row's stored item, size and pass flag, and
     /// returns false to stop.
     pub fn run_read(
