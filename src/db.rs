@@ -55,6 +55,7 @@ macro_rules! operations {
                     "GetItem" => return ops::get_item::run_wire(self, body),
                     "Query" => return ops::query::run_wire(self, body),
                     "Scan" => return ops::scan::run_wire(self, body),
+                    "BatchGetItem" => return ops::batch_get_item::run_wire(self, body),
                     _ => {}
                 }
                 match operation {

@@ -36,7 +36,7 @@ fn run_file(name: &str, text: &str) -> usize {
         let at = format!("{name}:{}: {line}", n + 1);
         // Reads have a second path (the server's: items written from their stored bytes);
         // it must answer exactly as the typed one.
-        if matches!(op, "GetItem" | "Query" | "Scan") {
+        if matches!(op, "GetItem" | "Query" | "Scan" | "BatchGetItem") {
             match (&got, db.execute_bytes(op, body.as_bytes())) {
                 (Ok(v), Ok(bytes)) => {
                     let wire: Value = serde_json::from_slice(&bytes).unwrap();

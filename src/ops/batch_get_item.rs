@@ -2,11 +2,12 @@
 //! rest of a response past 16 MB comes back in UnprocessedKeys, in the request's shape.
 
 use super::common::{consumed, key_of_key, read_units, EmptyKeyWording};
+use super::query::PageItem;
 use crate::db::Database;
 use crate::error::{Error, Result};
 use crate::expr::ir::Path;
 use crate::expr::{check_placeholders_used_with_expressions, legacy, projection};
-use crate::model::codec::check_value;
+use crate::model::codec::{check_value, decode_item};
 use crate::model::value::Item;
 use crate::types::{BatchGetItemInput, BatchGetItemOutput, KeysAndAttributes};
 use crate::validate::{constrain_attributes_to_get, enums, Constraints};
@@ -59,7 +60,41 @@ struct TableRead<'a> {
 }
 
 pub(crate) fn run(db: &Database, req: BatchGetItemInput) -> Result<BatchGetItemOutput> {
-    let items = check_shape(&req)?;
+    let out = read(db, &req)?;
+    let mut responses = BTreeMap::new();
+    for (name, items) in out.responses {
+        let items = items
+            .into_iter()
+            .map(PageItem::into_item)
+            .collect::<Result<_>>()?;
+        responses.insert(name, items);
+    }
+    Ok(BatchGetItemOutput {
+        responses,
+        unprocessed_keys: out.unprocessed_keys,
+        consumed_capacity: out.consumed_capacity,
+    })
+}
+
+/// Runs a BatchGetItem on a raw JSON body into the raw JSON response (the HTTP path):
+/// unprojected items go from their stored bytes to JSON without being decoded.
+pub(crate) fn run_wire(db: &Database, body: &[u8]) -> Result<Vec<u8>> {
+    let req: BatchGetItemInput = crate::wire::from_slice(body)?;
+    crate::wire::to_vec(&read(db, &req)?)
+}
+
+/// BatchGetItem's response, with items possibly still in the stored format.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Found {
+    responses: BTreeMap<String, Vec<PageItem>>,
+    unprocessed_keys: BTreeMap<String, KeysAndAttributes>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    consumed_capacity: Option<Vec<crate::types::ConsumedCapacity>>,
+}
+
+fn read(db: &Database, req: &BatchGetItemInput) -> Result<Found> {
+    let items = check_shape(req)?;
     let mut reads = Vec::with_capacity(items.len());
     let mut total = 0;
     for (name, ka) in items {
@@ -121,12 +156,16 @@ pub(crate) fn run(db: &Database, req: BatchGetItemInput) -> Result<BatchGetItemO
         encoded.push((t, enc));
     }
 
-    let mut out = BatchGetItemOutput::default();
+    let mut out = Found {
+        responses: BTreeMap::new(),
+        unprocessed_keys: BTreeMap::new(),
+        consumed_capacity: None,
+    };
     let mut capacity = Vec::new();
     let mut bytes = 0usize;
     for (r, (t, keys)) in reads.iter().zip(encoded) {
         let consistent = r.ka.consistent_read.unwrap_or(false);
-        let mut found: Vec<Item> = Vec::new();
+        let mut found: Vec<PageItem> = Vec::new();
         let mut units = 0.0;
         let mut unprocessed: Vec<Item> = Vec::new();
         for (i, (pk, sk)) in keys.iter().enumerate() {
@@ -134,7 +173,7 @@ pub(crate) fn run(db: &Database, req: BatchGetItemInput) -> Result<BatchGetItemO
                 unprocessed.push(r.ka.keys.as_ref().expect("checked")[i].clone());
                 continue;
             }
-            let got = state.get_item(t, pk, sk)?;
+            let got = state.get_stored_item(t, pk, sk)?;
             let size = got.as_ref().map_or(0, |g| g.1);
             if bytes + size > MAX_RESPONSE_BYTES {
                 unprocessed.push(r.ka.keys.as_ref().expect("checked")[i].clone());
@@ -143,10 +182,10 @@ pub(crate) fn run(db: &Database, req: BatchGetItemInput) -> Result<BatchGetItemO
             bytes += size;
             // Every key is charged, found or not.
             units += read_units(size, consistent);
-            if let Some((item, _)) = got {
+            if let Some((raw, _)) = got {
                 found.push(match &r.projection {
-                    Some(paths) => projection::apply(&item, paths),
-                    None => item,
+                    Some(paths) => PageItem::Decoded(projection::apply(&decode_item(&raw)?, paths)),
+                    None => PageItem::Stored(raw),
                 });
             }
         }
