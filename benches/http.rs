@@ -1,4 +1,5 @@
-//! HTTP benchmark: GetItem and PutItem over keep-alive connections against the real binary.
+//! HTTP benchmark: GetItem, PutItem and Query (a 10-item partition) over keep-alive connections
+//! against the real binary.
 //!
 //! Reports p50/p99 latency and throughput with 1 and 4 connections, the server's CPU time per
 //! request (from /proc), cold start to first answered request (median of several starts), idle
@@ -162,6 +163,14 @@ fn put_body(i: usize) -> String {
     )
 }
 
+/// A whole partition: 10 items of about 100 bytes.
+fn query_body(i: usize) -> String {
+    format!(
+        r#"{{"TableName": "bench", "KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {{":p": {{"S": "user#{}"}}}}}}"#,
+        i % 100
+    )
+}
+
 fn get_body(i: usize) -> String {
     format!(
         r#"{{"TableName": "bench", "Key": {{"pk": {{"S": "user#{}"}}, "sk": {{"N": "{i}"}}}}}}"#,
@@ -189,10 +198,10 @@ fn run(t: &Target, op: &str, conns: usize, per_conn: usize) -> Run {
                 let mut lat = Vec::with_capacity(per_conn);
                 for i in 0..per_conn {
                     let n = (c * per_conn + i) % 1000;
-                    let body = if op == "GetItem" {
-                        get_body(n)
-                    } else {
-                        put_body(n)
+                    let body = match op.as_str() {
+                        "GetItem" => get_body(n),
+                        "Query" => query_body(n),
+                        _ => put_body(n),
                     };
                     let t0 = Instant::now();
                     let (status, _) = conn.call(&op, &body);
@@ -257,7 +266,7 @@ fn main() {
             idle as f64 / 1024.0
         );
         setup(&t);
-        for op in ["GetItem", "PutItem"] {
+        for op in ["GetItem", "PutItem", "Query"] {
             for conns in [1, 4] {
                 let r = run(&t, op, conns, per_conn);
                 println!(
