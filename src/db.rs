@@ -49,6 +49,8 @@ macro_rules! operations {
 
             /// Runs an operation on a raw JSON body and returns the raw JSON response: the HTTP
             /// path, which parses straight into the typed request with no intermediate tree.
+            /// GetItem, Query, Scan and BatchGetItem skip the typed outputs: they write whole
+            /// items from their stored bytes (same answer, checked by the request cases).
             pub fn execute_bytes(&self, operation: &str, body: &[u8]) -> Result<Vec<u8>> {
                 // Reads write items from their stored bytes; the rest goes through the types.
                 match operation {

@@ -462,7 +462,8 @@ impl serde::Serialize for StoredEntries<'_> {
     fn serialize<S: serde::Serializer>(&self, ser: S) -> std::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut r = Reader { b: self.0.b };
-        let mut m = ser.serialize_map(Some(self.1))?;
+        // The count comes from stored bytes: bound the hint by what the bytes can hold.
+        let mut m = ser.serialize_map(Some(self.1.min(r.b.len())))?;
         for _ in 0..self.1 {
             let name = r.bytes().map_err(|_| ser_corrupt())?;
             let name = std::str::from_utf8(name).map_err(|_| ser_corrupt())?;
@@ -540,7 +541,7 @@ impl serde::Serialize for StoredMembers<'_> {
         use serde::ser::SerializeSeq;
         let mut r = Reader { b: self.0 };
         let n = r.varint().map_err(|_| ser_corrupt())?;
-        let mut seq = ser.serialize_seq(Some(n))?;
+        let mut seq = ser.serialize_seq(Some(n.min(r.b.len())))?;
         for _ in 0..n {
             match self.1 {
                 MemberKind::Value => seq
@@ -640,6 +641,38 @@ mod tests {
             let direct = serde_json::to_string(&StoredItem(&enc.bytes)).unwrap();
             let decoded = serde_json::to_string(&decode_item(&enc.bytes).unwrap()).unwrap();
             prop_assert_eq!(direct, decoded);
+        }
+    }
+
+    #[test]
+    fn corrupt_bytes_are_errors_on_both_read_paths() {
+        let it = item(
+            json!({"a": {"S": "x"}, "b": {"NS": ["1", "2"]}, "c": {"BS": ["AQ=="]},
+            "d": {"L": [{"M": {"e": {"N": "-1.5"}}}, {"NULL": true}]}}),
+        );
+        let enc = encode_item(&it).unwrap().bytes;
+        let mut variants: Vec<Vec<u8>> = (0..enc.len()).map(|n| enc[..n].to_vec()).collect();
+        for i in 0..enc.len() {
+            for x in [0x00, 0x7f, 0xff] {
+                let mut v = enc.clone();
+                v[i] = x;
+                variants.push(v);
+            }
+        }
+        for v in variants {
+            let decoded = decode_item(&v);
+            let direct = serde_json::to_vec(&StoredItem(&v));
+            // Both succeed alike (a changed name may leave names unsorted: same object, other
+            // order) or both fail; a tree-building serializer must not panic either.
+            match (&decoded, &direct) {
+                (Ok(d), Ok(bytes)) => assert_eq!(
+                    serde_json::to_value(d).unwrap(),
+                    serde_json::from_slice::<serde_json::Value>(bytes).unwrap()
+                ),
+                (Err(_), Err(_)) => {}
+                _ => panic!("paths disagree on {v:?}: {decoded:?} vs {direct:?}"),
+            }
+            let _ = serde_json::to_value(StoredItem(&v));
         }
     }
 

@@ -7,7 +7,7 @@ use crate::db::Database;
 use crate::error::{Error, Result};
 use crate::expr::ir::Path;
 use crate::expr::{check_placeholders_used_with_expressions, legacy, projection};
-use crate::model::codec::{check_value, decode_item};
+use crate::model::codec::check_value;
 use crate::model::value::Item;
 use crate::types::{BatchGetItemInput, BatchGetItemOutput, KeysAndAttributes};
 use crate::validate::{constrain_attributes_to_get, enums, Constraints};
@@ -60,7 +60,7 @@ struct TableRead<'a> {
 }
 
 pub(crate) fn run(db: &Database, req: BatchGetItemInput) -> Result<BatchGetItemOutput> {
-    let out = read(db, &req)?;
+    let out = read(db, &req, false)?;
     let mut responses = BTreeMap::new();
     for (name, items) in out.responses {
         let items = items
@@ -80,7 +80,7 @@ pub(crate) fn run(db: &Database, req: BatchGetItemInput) -> Result<BatchGetItemO
 /// unprojected items go from their stored bytes to JSON without being decoded.
 pub(crate) fn run_wire(db: &Database, body: &[u8]) -> Result<Vec<u8>> {
     let req: BatchGetItemInput = crate::wire::from_slice(body)?;
-    crate::wire::to_vec(&read(db, &req)?)
+    crate::wire::to_vec(&read(db, &req, true)?)
 }
 
 /// BatchGetItem's response, with items possibly still in the stored format.
@@ -93,7 +93,8 @@ struct Found {
     consumed_capacity: Option<Vec<crate::types::ConsumedCapacity>>,
 }
 
-fn read(db: &Database, req: &BatchGetItemInput) -> Result<Found> {
+/// Reads every key; `stored` keeps unprojected items in the stored format.
+fn read(db: &Database, req: &BatchGetItemInput, stored: bool) -> Result<Found> {
     let items = check_shape(req)?;
     let mut reads = Vec::with_capacity(items.len());
     let mut total = 0;
@@ -173,7 +174,15 @@ fn read(db: &Database, req: &BatchGetItemInput) -> Result<Found> {
                 unprocessed.push(r.ka.keys.as_ref().expect("checked")[i].clone());
                 continue;
             }
-            let got = state.get_stored_item(t, pk, sk)?;
+            let got = if stored {
+                state
+                    .get_stored_item(t, pk, sk)?
+                    .map(|(raw, size)| (PageItem::Stored(raw), size))
+            } else {
+                state
+                    .get_item(t, pk, sk)?
+                    .map(|(item, size)| (PageItem::Decoded(item), size))
+            };
             let size = got.as_ref().map_or(0, |g| g.1);
             if bytes + size > MAX_RESPONSE_BYTES {
                 unprocessed.push(r.ka.keys.as_ref().expect("checked")[i].clone());
@@ -182,10 +191,10 @@ fn read(db: &Database, req: &BatchGetItemInput) -> Result<Found> {
             bytes += size;
             // Every key is charged, found or not.
             units += read_units(size, consistent);
-            if let Some((raw, _)) = got {
+            if let Some((item, _)) = got {
                 found.push(match &r.projection {
-                    Some(paths) => PageItem::Decoded(projection::apply(&decode_item(&raw)?, paths)),
-                    None => PageItem::Stored(raw),
+                    Some(paths) => PageItem::Decoded(projection::apply(&item.into_item()?, paths)),
+                    None => item,
                 });
             }
         }

@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::explain::{hex, literal, Explain};
 use crate::expr::ir::Path;
 use crate::expr::{legacy, projection};
-use crate::model::codec::{check_value, decode_item};
+use crate::model::codec::check_value;
 use crate::model::value::Item;
 use crate::types::{GetItemInput, GetItemOutput};
 use crate::validate::{constrain_attributes_to_get, enums, require_table_name, Constraints};
@@ -50,7 +50,7 @@ fn check(req: &GetItemInput) -> Result<(&str, &Item, Option<Vec<Path>>)> {
 }
 
 pub(crate) fn run(db: &Database, req: GetItemInput) -> Result<GetItemOutput> {
-    let out = read(db, &req)?;
+    let out = read(db, &req, false)?;
     Ok(GetItemOutput {
         item: out.item.map(PageItem::into_item).transpose()?,
         consumed_capacity: out.consumed_capacity,
@@ -61,7 +61,7 @@ pub(crate) fn run(db: &Database, req: GetItemInput) -> Result<GetItemOutput> {
 /// unprojected item goes from its stored bytes to JSON without being decoded.
 pub(crate) fn run_wire(db: &Database, body: &[u8]) -> Result<Vec<u8>> {
     let req: GetItemInput = crate::wire::from_slice(body)?;
-    crate::wire::to_vec(&read(db, &req)?)
+    crate::wire::to_vec(&read(db, &req, true)?)
 }
 
 /// GetItem's response, with the item possibly still in the stored format.
@@ -74,13 +74,22 @@ struct Found {
     consumed_capacity: Option<crate::types::ConsumedCapacity>,
 }
 
-fn read(db: &Database, req: &GetItemInput) -> Result<Found> {
+/// Reads the item; `stored` keeps an unprojected item in the stored format.
+fn read(db: &Database, req: &GetItemInput, stored: bool) -> Result<Found> {
     let (name, key, projection) = check(req)?;
     let guard = db.read()?;
     let state = guard.view();
     let t = state.table(name).ok_or_else(Error::resource_not_found)?;
     let (pk, sk) = key_of_key(t, key, EmptyKeyWording::WereInvalid)?;
-    let found = state.get_stored_item(t, &pk, &sk)?;
+    let found = if stored {
+        state
+            .get_stored_item(t, &pk, &sk)?
+            .map(|(raw, size)| (PageItem::Stored(raw), size))
+    } else {
+        state
+            .get_item(t, &pk, &sk)?
+            .map(|(item, size)| (PageItem::Decoded(item), size))
+    };
     drop(guard);
 
     let consistent = req.consistent_read.unwrap_or(false);
@@ -88,9 +97,9 @@ fn read(db: &Database, req: &GetItemInput) -> Result<Found> {
     // Capacity is charged on the whole item, projected or not.
     let item = match (found, &projection) {
         (None, _) => None,
-        (Some((raw, _)), None) => Some(PageItem::Stored(raw)),
-        (Some((raw, _)), Some(paths)) => Some(PageItem::Decoded(projection::apply(
-            &decode_item(&raw)?,
+        (Some((item, _)), None) => Some(item),
+        (Some((item, _)), Some(paths)) => Some(PageItem::Decoded(projection::apply(
+            &item.into_item()?,
             paths,
         ))),
     };

@@ -211,8 +211,8 @@ pub(crate) fn run(db: &Database, req: QueryInput) -> Result<QueryOutput> {
     run_parsed(db, &req, exprs)
 }
 
-/// Runs a Query on a raw JSON body into the raw JSON response (the HTTP path): items go from
-/// their stored bytes to JSON without being decoded.
+/// Runs a Query on a raw JSON body into the raw JSON response (the HTTP path): whole items
+/// (nothing projected away) go from their stored bytes to JSON without being decoded.
 pub(crate) fn run_wire(db: &Database, body: &[u8]) -> Result<Vec<u8>> {
     let req: QueryInput = crate::wire::from_slice(body)?;
     let exprs = check(&req)?;

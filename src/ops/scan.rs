@@ -158,8 +158,8 @@ pub(crate) fn run(db: &Database, req: ScanInput) -> Result<ScanOutput> {
     run_parsed(db, &req, segment, exprs)
 }
 
-/// Runs a Scan on a raw JSON body into the raw JSON response (the HTTP path): items go from
-/// their stored bytes to JSON without being decoded.
+/// Runs a Scan on a raw JSON body into the raw JSON response (the HTTP path): whole items
+/// (nothing projected away) go from their stored bytes to JSON without being decoded.
 pub(crate) fn run_wire(db: &Database, body: &[u8]) -> Result<Vec<u8>> {
     let req: ScanInput = crate::wire::from_slice(body)?;
     let (segment, exprs) = check(&req)?;
