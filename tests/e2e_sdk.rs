@@ -411,15 +411,15 @@ async fn update_table_adds_an_index_changes_billing_and_drops_it() {
         .filter_map(|g| g.index_name())
         .collect();
     assert_eq!(names, ["by-g", "by-h"]);
-    let q = client
-        .query()
-        .table_name("evolving")
-        .index_name("by-h")
-        .key_condition_expression("h = :h")
-        .expression_attribute_values(":h", AttributeValue::S("h1".into()))
-        .send()
-        .await
-        .unwrap();
+    let query_h = || {
+        client
+            .query()
+            .table_name("evolving")
+            .index_name("by-h")
+            .key_condition_expression("h = :h")
+            .expression_attribute_values(":h", AttributeValue::S("h1".into()))
+    };
+    let q = query_h().send().await.unwrap();
     let sks: Vec<_> = q
         .items()
         .iter()
@@ -500,15 +500,7 @@ async fn update_table_adds_an_index_changes_billing_and_drops_it() {
         .send()
         .await
         .unwrap();
-    let err = client
-        .query()
-        .table_name("evolving")
-        .index_name("by-h")
-        .key_condition_expression("h = :h")
-        .expression_attribute_values(":h", AttributeValue::S("h1".into()))
-        .send()
-        .await
-        .unwrap_err();
+    let err = query_h().send().await.unwrap_err();
     assert_eq!(err.code(), Some("ValidationException"));
     assert_eq!(
         err.message(),
