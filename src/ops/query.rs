@@ -605,7 +605,7 @@ impl<'a> Page<'a> {
                 .index
                 .is_none_or(|ix| ix.projection == ProjectionKind::All || self.all_attributes);
         if !passed || self.count_only || (self.stored && whole) {
-            // Decode only the key, and only if it ends the page.
+            // Nothing to decode but the key, and only if it ends the page.
             if stop {
                 let keys = crate::model::codec::decode_attributes(raw, |n| {
                     self.t.key.has(n) || self.index.is_some_and(|ix| ix.key.has(n))
@@ -625,20 +625,18 @@ impl<'a> Page<'a> {
         if stop {
             self.last = Some(evaluated_key(self.t, self.index, &item));
         }
-        if !self.count_only {
-            let item = match self.index {
-                // A KEYS_ONLY or INCLUDE index holds only its projected attributes.
-                Some(ix) if ix.projection != ProjectionKind::All && !self.all_attributes => item
-                    .into_iter()
-                    .filter(|(n, _)| ix.projects(&self.t.key, n))
-                    .collect(),
-                _ => item,
-            };
-            self.items.push(PageItem::Decoded(match &self.paths {
-                Some(p) => projection::apply(&item, p),
-                None => item,
-            }));
-        }
+        let item = match self.index {
+            // A KEYS_ONLY or INCLUDE index holds only its projected attributes.
+            Some(ix) if ix.projection != ProjectionKind::All && !self.all_attributes => item
+                .into_iter()
+                .filter(|(n, _)| ix.projects(&self.t.key, n))
+                .collect(),
+            _ => item,
+        };
+        self.items.push(PageItem::Decoded(match &self.paths {
+            Some(p) => projection::apply(&item, p),
+            None => item,
+        }));
         Ok(!stop)
     }
 

@@ -39,7 +39,9 @@ pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(5
 ///
 /// Connections are plain hyper HTTP/1 (no protocol sniffing, no router, no timers): measured,
 /// that is the cheapest path per request. On shutdown, idle connections close at once and busy
-/// ones get [`SHUTDOWN_GRACE`] to finish their request.
+/// ones get [`SHUTDOWN_GRACE`] to finish their request. A file database's write already running
+/// on a blocking thread may commit after this returns (durably, to the WAL); checkpoint again
+/// once the runtime is shut down, as the `dynoxide` binary does.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     db: Database,
