@@ -51,8 +51,11 @@ const VALUE_STRUCTS: &[&str] = &[
 fn serialization_message(e: &serde_json::Error, msg: &str) -> String {
     use serde_json::error::Category;
     let plain = || msg.split(" at line ").next().unwrap_or(msg).to_string();
-    if !matches!(e.classify(), Category::Data) {
-        return plain();
+    match e.classify() {
+        // Text that is not JSON at all: DynamoDB names only the exception.
+        Category::Syntax | Category::Eof => return String::new(),
+        Category::Data => {}
+        Category::Io => return plain(),
     }
     let Some(rest) = msg.strip_prefix("invalid type: ") else {
         return plain();

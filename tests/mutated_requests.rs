@@ -128,6 +128,13 @@ fn mutate(v: &mut Value, rng: &mut Rng) {
             _ => unreachable!(),
         };
     }
+    // Strings are mostly expressions, names and numbers: edit them token-wise half the time.
+    if let Value::String(text) = node {
+        if rng.below(2) == 0 {
+            edit_text(text, rng);
+            return;
+        }
+    }
     match (rng.below(4), &mut *node) {
         (0, Value::Object(m)) if !m.is_empty() => {
             let key = m.keys().nth(rng.below(m.len())).unwrap().clone();
@@ -143,6 +150,70 @@ fn mutate(v: &mut Value, rng: &mut Rng) {
         }
         _ => *node = odd_value(rng),
     }
+}
+
+/// Inserts, deletes or replaces a piece of an expression-like string.
+fn edit_text(text: &mut String, rng: &mut Rng) {
+    const TOKENS: &[&str] = &[
+        "(",
+        ")",
+        " AND ",
+        " OR ",
+        "NOT ",
+        "#a",
+        ":v",
+        "[0]",
+        "[",
+        "]",
+        ".",
+        ",",
+        "=",
+        "<>",
+        "<",
+        " BETWEEN ",
+        " IN ",
+        "size(",
+        "attribute_type(",
+        "if_not_exists(",
+        "list_append(",
+        "+",
+        "-",
+        " SET ",
+        " REMOVE ",
+        " ADD ",
+        " DELETE ",
+        "\u{0}",
+        "é",
+        "\"",
+        "'",
+        "?",
+        "*",
+        "1e9",
+        "99999999999999999999999999999999999999999",
+        "SELECT",
+        "WHERE",
+        "{",
+        "}",
+        "<<",
+        ">>",
+    ];
+    let chars: Vec<char> = text.chars().collect();
+    let at = rng.below(chars.len() + 1);
+    let token = TOKENS[rng.below(TOKENS.len())];
+    let (head, tail) = chars.split_at(at);
+    let mut out: String = head.iter().collect();
+    match rng.below(3) {
+        0 => {
+            out.push_str(token);
+            out.extend(tail);
+        }
+        1 => out.extend(tail.iter().skip(1 + rng.below(4))),
+        _ => {
+            out.push_str(token);
+            out.extend(tail.iter().skip(1));
+        }
+    }
+    *text = out;
 }
 
 /// Runs one request as bytes (the server's path) and, when it is JSON, as a `Value`; a panic
