@@ -7,11 +7,16 @@ use serde::Serialize;
 
 /// Deserialises a request; type errors become SerializationException.
 pub fn from_json<T: DeserializeOwned>(v: serde_json::Value) -> Result<T> {
+    // A null request is an empty one, as DynamoDB reads it (then: missing members).
+    let v = if v.is_null() { serde_json::json!({}) } else { v };
     serde_json::from_value(v).map_err(de_error)
 }
 
 /// Deserialises a request body; bad JSON and type errors become SerializationException.
 pub fn from_slice<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
+    if body.trim_ascii() == b"null" {
+        return from_json(serde_json::Value::Null);
+    }
     serde_json::from_slice(body).map_err(de_error)
 }
 
