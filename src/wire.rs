@@ -8,7 +8,11 @@ use serde::Serialize;
 /// Deserialises a request; type errors become SerializationException.
 pub fn from_json<T: DeserializeOwned>(v: serde_json::Value) -> Result<T> {
     // A null request is an empty one, as DynamoDB reads it (then: missing members).
-    let v = if v.is_null() { serde_json::json!({}) } else { v };
+    let v = if v.is_null() {
+        serde_json::json!({})
+    } else {
+        v
+    };
     serde_json::from_value(v).map_err(de_error)
 }
 
