@@ -546,3 +546,61 @@ fn exists_checks_an_item_inside_a_transaction() {
         "Validation failed in TransactStatements[0]: Select statements within ExecuteTransaction must specify the primary key in the where clause."
     );
 }
+
+#[test]
+fn select_over_several_partitions_pages_with_limit_and_next_token() {
+    let db = db();
+    for (artist, song) in [("cast", "c1"), ("cast", "c2"), ("dune", "d1")] {
+        run(
+            &db,
+            "INSERT INTO music VALUE {'artist': ?, 'song': ?}",
+            json!([{"S": artist}, {"S": song}]),
+        )
+        .unwrap();
+    }
+    let statement = "SELECT * FROM music WHERE artist IN ['dune', 'acme', 'nobody', 'cast']";
+    let all = songs(&run(&db, statement, json!(null)).unwrap());
+    assert_eq!(all, ["d1", "a1", "a2", "a3", "c1", "c2"]);
+    for limit in 1..=7 {
+        let mut got = Vec::new();
+        let mut token: Option<Value> = None;
+        for _ in 0..20 {
+            let mut req = json!({"Statement": statement, "Limit": limit});
+            if let Some(t) = token.take() {
+                req["NextToken"] = t;
+            }
+            let page = db.execute("ExecuteStatement", req).unwrap();
+            got.extend(songs(&page));
+            match page.get("NextToken") {
+                Some(t) => token = Some(t.clone()),
+                None => break,
+            }
+        }
+        assert_eq!(got, all, "Limit {limit}");
+    }
+
+    // Only the partitions named are read: the capacity of three small Queries, not a Scan.
+    let out = db
+        .execute(
+            "ExecuteStatement",
+            json!({"Statement": "SELECT * FROM music WHERE artist IN ['dune', 'band', 'dune']",
+                "ReturnConsumedCapacity": "TOTAL"}),
+        )
+        .unwrap();
+    assert_eq!(songs(&out), ["d1", "b1"]);
+    assert_eq!(out["ConsumedCapacity"]["CapacityUnits"], 1.0);
+
+    let e = db
+        .explain(
+            "ExecuteStatement",
+            json!({"Statement": "SELECT * FROM music WHERE artist = 'dune' OR artist = 'band'"}),
+        )
+        .unwrap();
+    assert!(
+        e.optimized_ir
+            .starts_with("2 partitions, one Query each in the order written"),
+        "{}",
+        e.optimized_ir
+    );
+    assert!(e.plan.iter().any(|l| l.contains("SEARCH")), "{:?}", e.plan);
+}

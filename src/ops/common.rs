@@ -255,6 +255,47 @@ pub(crate) fn consumed_split(
 }
 
 /// ConsumedCapacity of a Query or Scan: reading an index charges the index, not the table.
+/// The sum of two reports of consumed capacity on the same table.
+pub(crate) fn add_capacity(
+    a: Option<ConsumedCapacity>,
+    b: Option<ConsumedCapacity>,
+) -> Option<ConsumedCapacity> {
+    let (mut a, b) = match (a, b) {
+        (Some(a), Some(b)) => (a, b),
+        (a, b) => return a.or(b),
+    };
+    let sum = |x: &mut Option<f64>, y: Option<f64>| {
+        if let Some(y) = y {
+            *x = Some(x.unwrap_or(0.0) + y);
+        }
+    };
+    let add = |x: &mut Capacity, y: &Capacity| {
+        x.capacity_units += y.capacity_units;
+        sum(&mut x.read_capacity_units, y.read_capacity_units);
+        sum(&mut x.write_capacity_units, y.write_capacity_units);
+    };
+    a.capacity_units += b.capacity_units;
+    sum(&mut a.read_capacity_units, b.read_capacity_units);
+    sum(&mut a.write_capacity_units, b.write_capacity_units);
+    if let Some(t) = &b.table {
+        add(a.table.get_or_insert_with(Capacity::default), t);
+    }
+    for (mine, theirs) in [
+        (&mut a.global_secondary_indexes, &b.global_secondary_indexes),
+        (&mut a.local_secondary_indexes, &b.local_secondary_indexes),
+    ] {
+        for (name, c) in theirs.iter().flatten() {
+            add(
+                mine.get_or_insert_with(Default::default)
+                    .entry(name.clone())
+                    .or_default(),
+                c,
+            );
+        }
+    }
+    Some(a)
+}
+
 pub(crate) fn read_capacity(
     mode: Option<&str>,
     t: &TableMeta,

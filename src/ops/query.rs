@@ -216,7 +216,7 @@ pub(crate) fn run(db: &Database, req: QueryInput) -> Result<QueryOutput> {
 pub(crate) fn run_wire(db: &Database, body: &[u8]) -> Result<Vec<u8>> {
     let req: QueryInput = crate::wire::from_slice(body)?;
     let exprs = check(&req)?;
-    crate::wire::to_vec(&page(db, &req, exprs, true)?)
+    crate::wire::to_vec(&page(db, &req, exprs, true, Spent::default())?)
 }
 
 /// Runs a Query whose expressions are already in the IR (Query itself, and PartiQL SELECT).
@@ -225,7 +225,7 @@ pub(crate) fn run_parsed(
     req: &QueryInput,
     exprs: ReadExpressions,
 ) -> Result<QueryOutput> {
-    let mut out = page(db, req, exprs, false)?;
+    let mut out = page(db, req, exprs, false, Spent::default())?;
     Ok(QueryOutput {
         items: out.items()?,
         count: out.count,
@@ -235,8 +235,25 @@ pub(crate) fn run_parsed(
     })
 }
 
+/// Reads one page of a Query that continues a read which already evaluated `spent` (PartiQL
+/// over several partitions); items decoded.
+pub(crate) fn run_page(
+    db: &Database,
+    req: &QueryInput,
+    exprs: ReadExpressions,
+    spent: Spent,
+) -> Result<PageOut> {
+    page(db, req, exprs, false, spent)
+}
+
 /// Reads one page of a Query; `stored` keeps whole items in the stored format.
-fn page(db: &Database, req: &QueryInput, exprs: ReadExpressions, stored: bool) -> Result<PageOut> {
+fn page(
+    db: &Database,
+    req: &QueryInput,
+    exprs: ReadExpressions,
+    stored: bool,
+    spent: Spent,
+) -> Result<PageOut> {
     let guard = db.read()?;
     let state = guard.view();
     let p = plan(&state, req, &exprs)?;
@@ -250,6 +267,7 @@ fn page(db: &Database, req: &QueryInput, exprs: ReadExpressions, stored: bool) -
     if stored {
         page = page.stored();
     }
+    page.spent = spent;
     page.read(
         &state,
         &p.read,
@@ -503,6 +521,8 @@ pub(crate) struct Page<'a> {
     t: &'a TableMeta,
     index: Option<&'a IndexMeta>,
     limit: usize,
+    /// What earlier pages of the same read already evaluated (PartiQL over several partitions).
+    spent: Spent,
     count_only: bool,
     all_attributes: bool,
     paths: Option<Vec<crate::expr::ir::Path>>,
@@ -552,6 +572,24 @@ pub(crate) struct PageOut {
     pub last_evaluated_key: Option<Item>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub consumed_capacity: Option<crate::types::ConsumedCapacity>,
+    /// Bytes evaluated (what the 1 MB page limit counts).
+    #[serde(skip)]
+    pub bytes: usize,
+}
+
+/// What a read of several pages in one (PartiQL SELECT over several partitions) has evaluated.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Spent {
+    scanned: usize,
+    bytes: usize,
+}
+
+impl Spent {
+    /// Counts a finished page.
+    pub fn add(&mut self, page: &PageOut) {
+        self.scanned += page.scanned_count as usize;
+        self.bytes += page.bytes;
+    }
 }
 
 impl PageOut {
@@ -576,6 +614,7 @@ impl<'a> Page<'a> {
             t,
             index,
             limit: limit.map_or(usize::MAX, |l| l as usize),
+            spent: Spent::default(),
             count_only: select == Some("COUNT"),
             all_attributes: select == Some("ALL_ATTRIBUTES"),
             paths,
@@ -599,7 +638,8 @@ impl<'a> Page<'a> {
     pub fn visit(&mut self, raw: &[u8], size: usize, passed: bool) -> Result<bool> {
         self.scanned += 1;
         self.bytes += size;
-        let stop = self.scanned >= self.limit || self.bytes >= PAGE_BYTES;
+        let stop = self.spent.scanned + self.scanned >= self.limit
+            || self.spent.bytes + self.bytes >= PAGE_BYTES;
         let whole = self.paths.is_none()
             && self
                 .index
@@ -657,6 +697,7 @@ impl<'a> Page<'a> {
             count: self.passed as i64,
             scanned_count: self.scanned as i64,
             last_evaluated_key: self.last,
+            bytes: self.bytes,
         })
     }
 }

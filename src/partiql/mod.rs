@@ -11,7 +11,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::expr::ir::{self, CmpOp, Path, PathElem};
 use crate::expr::update::{SetOperand, SetValue, Update};
 use crate::model::codec::{check_value, encode_item};
-use crate::model::key::ScalarType;
+use crate::model::key::{encode_key_value, ScalarType};
 use crate::model::value::{AttributeValue, Item};
 use crate::ops::common::{check_index_keys, check_item_size, key_of_item, key_of_key};
 use crate::ops::common::{EmptyKeyWording, MAX_ITEM_SIZE};
@@ -342,6 +342,47 @@ fn equality(c: &ir::Cond) -> Option<(&str, &AttributeValue)> {
     }
 }
 
+/// The partition-key values one conjunct fixes, in the order written, each once:
+/// `pk = v`, `pk IN [v, ...]` or an OR of `pk = v`.
+fn hash_values(c: &ir::Cond, name: &str, ty: ScalarType) -> Option<Vec<AttributeValue>> {
+    let typed = |v: &AttributeValue| ScalarType::of(v) == Some(ty);
+    let single = |c: &ir::Cond| {
+        equality(c)
+            .filter(|(n, v)| *n == name && typed(v))
+            .map(|(_, v)| v.clone())
+    };
+    let values: Vec<AttributeValue> = match c {
+        ir::Cond::In(ir::Operand::Path(p), list)
+            if p.0.as_slice() == [PathElem::Attr(name.to_string())] =>
+        {
+            list.iter()
+                .map(|o| match o {
+                    ir::Operand::Value(v) if typed(v) => Some(v.clone()),
+                    _ => None,
+                })
+                .collect::<Option<_>>()?
+        }
+        ir::Cond::Or(cs) => cs.iter().map(single).collect::<Option<_>>()?,
+        _ => vec![single(c)?],
+    };
+    // `1` and `1.0` name the same partition; a value that is no key stays, for Query's error.
+    let mut seen = std::collections::HashSet::new();
+    let values: Vec<AttributeValue> = values
+        .into_iter()
+        .filter(|v| encode_key_value(v).map_or(true, |k| seen.insert(k)))
+        .collect();
+    (!values.is_empty()).then_some(values)
+}
+
+/// `name = value` as a key condition.
+fn hash_equality(name: &str, value: AttributeValue) -> ir::Cond {
+    ir::Cond::Cmp(
+        CmpOp::Eq,
+        ir::Operand::Path(Path(vec![PathElem::Attr(name.to_string())])),
+        ir::Operand::Value(value),
+    )
+}
+
 /// A condition on the sort key that a key range can express.
 fn sort_key_condition(c: &ir::Cond, name: &str, ty: ScalarType) -> bool {
     let is_key = |o: &ir::Operand| matches!(o, ir::Operand::Path(p) if p.0 == [PathElem::Attr(name.to_string())]);
@@ -499,8 +540,21 @@ pub(crate) fn explain(
         ));
     }
     let mut e = match plan_select(db, &req, &prepared)? {
-        SelectPlan::Query(qi, exprs) => crate::ops::query::explain_parsed(db, &qi, &exprs)?,
-        SelectPlan::Scan(si, exprs) => crate::ops::scan::explain_parsed(db, &si, None, &exprs)?,
+        SelectPlan::Queries(queries) => {
+            let count = queries.len();
+            let (qi, exprs) = queries
+                .first()
+                .expect("one Query per partition, at least one");
+            let mut e = crate::ops::query::explain_parsed(db, qi, exprs)?;
+            if count > 1 {
+                e.optimized_ir = format!(
+                    "{count} partitions, one Query each in the order written; the first:\n{}",
+                    e.optimized_ir
+                );
+            }
+            e
+        }
+        SelectPlan::Scan(scan) => crate::ops::scan::explain_parsed(db, &scan.0, None, &scan.1)?,
     };
     e.ir = format!("Statement: {text}\n{}", e.ir);
     Ok(e)
@@ -597,14 +651,17 @@ fn plan_select(db: &Database, req: &ExecuteStatementInput, p: &Prepared<'_>) -> 
     }
     // The partition-key equality first, then the first sort-key condition that fits, wherever
     // they stand in the WHERE.
+    // `pk IN [...]` and an OR of `pk = ...` fix several partitions: one Query each.
     let mut rest: Vec<ir::Cond> = cond.clone().map(conjuncts).unwrap_or_default();
     let mut key_parts = Vec::new();
-    let hash_at = rest.iter().position(|part| {
-        equality(part)
-            .is_some_and(|(n, v)| n == key.hash.name && ScalarType::of(v) == Some(key.hash.ty))
-    });
+    let mut partitions = Vec::new();
+    let hash_at = rest
+        .iter()
+        .position(|part| hash_values(part, &key.hash.name, key.hash.ty).is_some());
     if let Some(i) = hash_at {
-        key_parts.push(rest.remove(i));
+        let part = rest.remove(i);
+        partitions = hash_values(&part, &key.hash.name, key.hash.ty).expect("found above");
+        key_parts.push(hash_equality(&key.hash.name, partitions[0].clone()));
         if let Some(r) = &key.range {
             if let Some(j) = rest
                 .iter()
@@ -639,21 +696,46 @@ fn plan_select(db: &Database, req: &ExecuteStatementInput, p: &Prepared<'_>) -> 
     }
     let exclusive_start_key = start_key(req)?;
     let read = if query {
-        SelectPlan::Query(
-            QueryInput {
-                table_name: Some(table),
-                index_name: index,
-                consistent_read: req.consistent_read,
-                limit: req.limit,
-                exclusive_start_key,
-                scan_index_forward: order.as_ref().map(|(_, asc)| *asc),
-                return_consumed_capacity: req.return_consumed_capacity.clone(),
-                ..Default::default()
-            },
-            ReadExpressions::from_ir(and(key_parts), filter),
-        )
+        // A NextToken resumes in the partition its key names; earlier ones are done.
+        let resume_at = match &exclusive_start_key {
+            Some(esk) => {
+                let at = esk.get(&key.hash.name).and_then(|v| {
+                    let k = encode_key_value(v).ok()?;
+                    partitions
+                        .iter()
+                        .position(|p| encode_key_value(p).ok().as_ref() == Some(&k))
+                });
+                at.ok_or_else(|| Error::validation("Invalid NextToken"))?
+            }
+            None => 0,
+        };
+        let queries = partitions
+            .into_iter()
+            .enumerate()
+            .skip(resume_at)
+            .map(|(i, value)| {
+                let mut parts = key_parts.clone();
+                parts[0] = hash_equality(&key.hash.name, value);
+                let input = QueryInput {
+                    table_name: Some(table.clone()),
+                    index_name: index.clone(),
+                    consistent_read: req.consistent_read,
+                    limit: req.limit,
+                    exclusive_start_key: if i == resume_at {
+                        exclusive_start_key.clone()
+                    } else {
+                        None
+                    },
+                    scan_index_forward: order.as_ref().map(|(_, asc)| *asc),
+                    return_consumed_capacity: req.return_consumed_capacity.clone(),
+                    ..Default::default()
+                };
+                (input, ReadExpressions::from_ir(and(parts), filter.clone()))
+            })
+            .collect();
+        SelectPlan::Queries(queries)
     } else {
-        SelectPlan::Scan(
+        SelectPlan::Scan(Box::new((
             ScanInput {
                 table_name: Some(table),
                 index_name: index,
@@ -664,15 +746,16 @@ fn plan_select(db: &Database, req: &ExecuteStatementInput, p: &Prepared<'_>) -> 
                 ..Default::default()
             },
             ReadExpressions::from_ir(None, cond),
-        )
+        )))
     };
     Ok(read)
 }
 
-/// How a SELECT reads: a Query or a Scan, with its WHERE in the IR.
+/// How a SELECT reads: a Query per partition the WHERE fixes (in the order written), or a
+/// Scan, with the WHERE in the IR.
 enum SelectPlan {
-    Query(QueryInput, ReadExpressions),
-    Scan(ScanInput, ReadExpressions),
+    Queries(Vec<(QueryInput, ReadExpressions)>),
+    Scan(Box<(ScanInput, ReadExpressions)>),
 }
 
 fn select(
@@ -684,11 +767,24 @@ fn select(
         unreachable!("called for SELECT")
     };
     let (items, lek, capacity) = match plan_select(db, req, p)? {
-        SelectPlan::Query(qi, exprs) => {
-            let out = crate::ops::query::run_parsed(db, &qi, exprs)?;
-            (out.items, out.last_evaluated_key, out.consumed_capacity)
+        SelectPlan::Queries(queries) => {
+            // One page across the partitions: Limit and 1 MB count everything evaluated.
+            let (mut items, mut lek, mut capacity) = (Vec::new(), None, None);
+            let mut spent = crate::ops::query::Spent::default();
+            for (qi, exprs) in queries {
+                let mut out = crate::ops::query::run_page(db, &qi, exprs, spent)?;
+                spent.add(&out);
+                items.extend(out.items()?.into_iter().flatten());
+                capacity = crate::ops::common::add_capacity(capacity, out.consumed_capacity);
+                lek = out.last_evaluated_key;
+                if lek.is_some() {
+                    break;
+                }
+            }
+            (Some(items), lek, capacity)
         }
-        SelectPlan::Scan(si, exprs) => {
+        SelectPlan::Scan(scan) => {
+            let (si, exprs) = *scan;
             let out = crate::ops::scan::run_parsed(db, &si, None, exprs)?;
             (out.items, out.last_evaluated_key, out.consumed_capacity)
         }
