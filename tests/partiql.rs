@@ -590,6 +590,50 @@ fn select_over_several_partitions_pages_with_limit_and_next_token() {
     assert_eq!(songs(&out), ["d1", "b1"]);
     assert_eq!(out["ConsumedCapacity"]["CapacityUnits"], 1.0);
 
+    // Parameters, and an index: the token also carries the table's key.
+    let by_year = "SELECT * FROM \"music\".\"by-year\" WHERE \"year\" IN [?, ?]";
+    let mut got = Vec::new();
+    let mut token: Option<Value> = None;
+    for _ in 0..10 {
+        let mut req = json!({"Statement": by_year, "Limit": 1,
+            "Parameters": [{"N": "1991"}, {"N": "1990.0"}]});
+        if let Some(t) = token.take() {
+            req["NextToken"] = t;
+        }
+        let page = db.execute("ExecuteStatement", req).unwrap();
+        got.extend(songs(&page));
+        match page.get("NextToken") {
+            Some(t) => token = Some(t.clone()),
+            None => break,
+        }
+    }
+    got[..2].sort();
+    got[2..].sort();
+    assert_eq!(got, ["a2", "b1", "a1", "a3"]);
+
+    // A NextToken whose key is not a key value is refused, not trusted.
+    use base64::Engine;
+    let page = db
+        .execute(
+            "ExecuteStatement",
+            json!({"Statement": statement, "Limit": 1}),
+        )
+        .unwrap();
+    let token = page["NextToken"].as_str().unwrap();
+    let raw = base64::engine::general_purpose::STANDARD
+        .decode(token)
+        .unwrap();
+    let mut forged: Value = serde_json::from_slice(&raw).unwrap();
+    forged["k"]["artist"] = json!({"L": []});
+    let forged = base64::engine::general_purpose::STANDARD.encode(forged.to_string());
+    let e = db
+        .execute(
+            "ExecuteStatement",
+            json!({"Statement": statement, "Limit": 1, "NextToken": forged}),
+        )
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::ValidationException);
+
     let e = db
         .explain(
             "ExecuteStatement",

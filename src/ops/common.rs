@@ -254,7 +254,6 @@ pub(crate) fn consumed_split(
     }
 }
 
-/// ConsumedCapacity of a Query or Scan: reading an index charges the index, not the table.
 /// The sum of two reports of consumed capacity on the same table.
 pub(crate) fn add_capacity(
     a: Option<ConsumedCapacity>,
@@ -296,6 +295,7 @@ pub(crate) fn add_capacity(
     Some(a)
 }
 
+/// ConsumedCapacity of a Query or Scan: reading an index charges the index, not the table.
 pub(crate) fn read_capacity(
     mode: Option<&str>,
     t: &TableMeta,

@@ -365,7 +365,7 @@ fn hash_values(c: &ir::Cond, name: &str, ty: ScalarType) -> Option<Vec<Attribute
         ir::Cond::Or(cs) => cs.iter().map(single).collect::<Option<_>>()?,
         _ => vec![single(c)?],
     };
-    // `1` and `1.0` name the same partition; a value that is no key stays, for Query's error.
+    // `1` and `1.0` name the same partition.
     let mut seen = std::collections::HashSet::new();
     let values: Vec<AttributeValue> = values
         .into_iter()
@@ -683,7 +683,8 @@ fn plan_select(db: &Database, req: &ExecuteStatementInput, p: &Prepared<'_>) -> 
                 "Must have WHERE clause in the statement when using ORDER BY clause.",
             ));
         }
-        if !query {
+        // Several partitions have no one order to sort by: refused, as a Scan would be.
+        if !query || partitions.len() > 1 {
             return Err(Error::validation(
                 "Must have at least one non-optional hash key condition in WHERE clause when using ORDER BY clause.",
             ));
@@ -697,17 +698,23 @@ fn plan_select(db: &Database, req: &ExecuteStatementInput, p: &Prepared<'_>) -> 
     let exclusive_start_key = start_key(req)?;
     let read = if query {
         // A NextToken resumes in the partition its key names; earlier ones are done.
+        // A single partition leaves the key's checks to Query, as before.
         let resume_at = match &exclusive_start_key {
-            Some(esk) => {
-                let at = esk.get(&key.hash.name).and_then(|v| {
-                    let k = encode_key_value(v).ok()?;
-                    partitions
-                        .iter()
-                        .position(|p| encode_key_value(p).ok().as_ref() == Some(&k))
-                });
-                at.ok_or_else(|| Error::validation("Invalid NextToken"))?
+            Some(esk) if partitions.len() > 1 => {
+                let at = esk
+                    .get(&key.hash.name)
+                    .filter(|v| ScalarType::of(v) == Some(key.hash.ty))
+                    .and_then(|v| {
+                        let k = encode_key_value(v).ok()?;
+                        partitions
+                            .iter()
+                            .position(|p| encode_key_value(p).ok().as_ref() == Some(&k))
+                    });
+                at.ok_or_else(|| {
+                    Error::validation("The provided starting key is invalid: The provided key element does not match the schema")
+                })?
             }
-            None => 0,
+            _ => 0,
         };
         let queries = partitions
             .into_iter()
