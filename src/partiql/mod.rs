@@ -649,9 +649,9 @@ fn plan_select(db: &Database, req: &ExecuteStatementInput, p: &Prepared<'_>) -> 
             "Strongly consistent read is not supported on Global Secondary Indexes",
         ));
     }
-    // The partition-key equality first, then the first sort-key condition that fits, wherever
-    // they stand in the WHERE.
-    // `pk IN [...]` and an OR of `pk = ...` fix several partitions: one Query each.
+    // The partition key first (`pk = v`, or several partitions from `pk IN [...]` or an OR of
+    // `pk = ...`: one Query each), then the first sort-key condition that fits, wherever they
+    // stand in the WHERE.
     let mut rest: Vec<ir::Cond> = cond.clone().map(conjuncts).unwrap_or_default();
     let mut key_parts = Vec::new();
     let mut partitions = Vec::new();
