@@ -547,6 +547,21 @@ fn exists_checks_an_item_inside_a_transaction() {
     );
 }
 
+/// The songs of every page of a SELECT, following NextToken (at most 20 pages).
+fn page_through(db: &Database, request: Value) -> Vec<String> {
+    let mut got = Vec::new();
+    let mut req = request;
+    for _ in 0..20 {
+        let page = db.execute("ExecuteStatement", req.clone()).unwrap();
+        got.extend(songs(&page));
+        match page.get("NextToken") {
+            Some(t) => req["NextToken"] = t.clone(),
+            None => return got,
+        }
+    }
+    panic!("more than 20 pages");
+}
+
 #[test]
 fn select_over_several_partitions_pages_with_limit_and_next_token() {
     let db = db();
@@ -562,20 +577,7 @@ fn select_over_several_partitions_pages_with_limit_and_next_token() {
     let all = songs(&run(&db, statement, json!(null)).unwrap());
     assert_eq!(all, ["d1", "a1", "a2", "a3", "c1", "c2"]);
     for limit in 1..=7 {
-        let mut got = Vec::new();
-        let mut token: Option<Value> = None;
-        for _ in 0..20 {
-            let mut req = json!({"Statement": statement, "Limit": limit});
-            if let Some(t) = token.take() {
-                req["NextToken"] = t;
-            }
-            let page = db.execute("ExecuteStatement", req).unwrap();
-            got.extend(songs(&page));
-            match page.get("NextToken") {
-                Some(t) => token = Some(t.clone()),
-                None => break,
-            }
-        }
+        let got = page_through(&db, json!({"Statement": statement, "Limit": limit}));
         assert_eq!(got, all, "Limit {limit}");
     }
 
@@ -592,21 +594,10 @@ fn select_over_several_partitions_pages_with_limit_and_next_token() {
 
     // Parameters, and an index: the token also carries the table's key.
     let by_year = "SELECT * FROM \"music\".\"by-year\" WHERE \"year\" IN [?, ?]";
-    let mut got = Vec::new();
-    let mut token: Option<Value> = None;
-    for _ in 0..10 {
-        let mut req = json!({"Statement": by_year, "Limit": 1,
-            "Parameters": [{"N": "1991"}, {"N": "1990.0"}]});
-        if let Some(t) = token.take() {
-            req["NextToken"] = t;
-        }
-        let page = db.execute("ExecuteStatement", req).unwrap();
-        got.extend(songs(&page));
-        match page.get("NextToken") {
-            Some(t) => token = Some(t.clone()),
-            None => break,
-        }
-    }
+    let mut got = page_through(
+        &db,
+        json!({"Statement": by_year, "Limit": 1, "Parameters": [{"N": "1991"}, {"N": "1990.0"}]}),
+    );
     got[..2].sort();
     got[2..].sort();
     assert_eq!(got, ["a2", "b1", "a1", "a3"]);
