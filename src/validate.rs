@@ -103,6 +103,11 @@ impl Constraints {
         }
     }
 
+    /// `ReturnConsumedCapacity`, which most operations take.
+    pub fn return_consumed_capacity(&mut self, v: Option<&str>) {
+        self.one_of("returnConsumedCapacity", v, enums::RETURN_CONSUMED_CAPACITY);
+    }
+
     /// A value from an enum; `allowed` is printed as DynamoDB lists it.
     pub fn one_of(&mut self, path: &str, v: Option<&str>, allowed: &[&str]) {
         if let Some(v) = v {

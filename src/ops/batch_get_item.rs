@@ -10,7 +10,7 @@ use crate::expr::{check_placeholders_used_with_expressions, legacy, projection};
 use crate::model::codec::check_value;
 use crate::model::value::Item;
 use crate::types::{BatchGetItemInput, BatchGetItemOutput, KeysAndAttributes};
-use crate::validate::{constrain_attributes_to_get, enums, Constraints};
+use crate::validate::{constrain_attributes_to_get, Constraints};
 use std::collections::BTreeMap;
 
 const MAX_KEYS: usize = 100;
@@ -43,11 +43,7 @@ fn check_shape(req: &BatchGetItemInput) -> Result<&BTreeMap<String, KeysAndAttri
             );
         }
     }
-    c.one_of(
-        "returnConsumedCapacity",
-        req.return_consumed_capacity.as_deref(),
-        enums::RETURN_CONSUMED_CAPACITY,
-    );
+    c.return_consumed_capacity(req.return_consumed_capacity.as_deref());
     c.finish()?;
     Ok(req.request_items.as_ref().expect("checked not null"))
 }

@@ -52,11 +52,7 @@ fn check_shape(req: &BatchWriteItemInput) -> Result<&BTreeMap<String, Vec<WriteR
             }
         }
     }
-    c.one_of(
-        "returnConsumedCapacity",
-        req.return_consumed_capacity.as_deref(),
-        enums::RETURN_CONSUMED_CAPACITY,
-    );
+    c.return_consumed_capacity(req.return_consumed_capacity.as_deref());
     c.one_of(
         "returnItemCollectionMetrics",
         req.return_item_collection_metrics.as_deref(),

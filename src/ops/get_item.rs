@@ -10,7 +10,7 @@ use crate::expr::{legacy, projection};
 use crate::model::codec::check_value;
 use crate::model::value::Item;
 use crate::types::{GetItemInput, GetItemOutput};
-use crate::validate::{constrain_attributes_to_get, enums, require_table_name, Constraints};
+use crate::validate::{constrain_attributes_to_get, require_table_name, Constraints};
 use rusqlite::types::Value;
 
 /// Checks a GetItem request and parses its projection: everything done before the lock.
@@ -19,11 +19,7 @@ fn check(req: &GetItemInput) -> Result<(&str, &Item, Option<Vec<Path>>)> {
     let mut c = Constraints::default();
     c.name("tableName", name);
     c.not_null("key", &req.key);
-    c.one_of(
-        "returnConsumedCapacity",
-        req.return_consumed_capacity.as_deref(),
-        enums::RETURN_CONSUMED_CAPACITY,
-    );
+    c.return_consumed_capacity(req.return_consumed_capacity.as_deref());
     constrain_attributes_to_get(&mut c, "attributesToGet", req.attributes_to_get.as_deref());
     c.finish()?;
     legacy::check_mixing(

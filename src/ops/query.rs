@@ -20,7 +20,7 @@ use crate::storage::read::View;
 use crate::storage::read::{partition_sql, ReadSql};
 use crate::storage::schema::{IndexMeta, KeyDef, ProjectionKind, TableMeta};
 use crate::types::{QueryInput, QueryOutput};
-use crate::validate::{constrain_attributes_to_get, enums, require_table_name, Constraints};
+use crate::validate::{constrain_attributes_to_get, require_table_name, Constraints};
 
 /// DynamoDB stops a page after reading this many bytes.
 const PAGE_BYTES: usize = 1024 * 1024;
@@ -43,11 +43,7 @@ fn check(req: &QueryInput) -> Result<ReadExpressions> {
     if let Some(limit) = req.limit {
         c.range("limit", i64::from(limit), 1, None);
     }
-    c.one_of(
-        "returnConsumedCapacity",
-        req.return_consumed_capacity.as_deref(),
-        enums::RETURN_CONSUMED_CAPACITY,
-    );
+    c.return_consumed_capacity(req.return_consumed_capacity.as_deref());
     legacy::constrain_conditions(&mut c, "keyConditions", req.key_conditions.as_ref());
     legacy::constrain_conditions(&mut c, "queryFilter", req.query_filter.as_ref());
     legacy::constrain_conditional_operator(&mut c, req.conditional_operator.as_deref());

@@ -14,7 +14,7 @@ use crate::storage::read::View;
 use crate::storage::read::{scan_sql, ReadSql};
 use crate::storage::schema::{IndexMeta, TableMeta};
 use crate::types::{ScanInput, ScanOutput};
-use crate::validate::{constrain_attributes_to_get, enums, require_table_name, Constraints};
+use crate::validate::{constrain_attributes_to_get, require_table_name, Constraints};
 
 const SELECT: &[&str] = &[
     "SPECIFIC_ATTRIBUTES",
@@ -41,11 +41,7 @@ fn check(req: &ScanInput) -> Result<(Option<(i64, i64)>, ReadExpressions)> {
     if let Some(t) = req.total_segments {
         c.range("totalSegments", i64::from(t), 1, Some(1_000_000));
     }
-    c.one_of(
-        "returnConsumedCapacity",
-        req.return_consumed_capacity.as_deref(),
-        enums::RETURN_CONSUMED_CAPACITY,
-    );
+    c.return_consumed_capacity(req.return_consumed_capacity.as_deref());
     legacy::constrain_conditions(&mut c, "scanFilter", req.scan_filter.as_ref());
     legacy::constrain_conditional_operator(&mut c, req.conditional_operator.as_deref());
     constrain_attributes_to_get(&mut c, "attributesToGet", req.attributes_to_get.as_deref());

@@ -53,11 +53,7 @@ impl WriteMembers<'_> {
     pub fn constraints(&self, c: &mut Constraints) {
         legacy::constrain_expected(c, self.expected);
         legacy::constrain_conditional_operator(c, self.conditional_operator);
-        c.one_of(
-            "returnConsumedCapacity",
-            self.return_consumed_capacity,
-            enums::RETURN_CONSUMED_CAPACITY,
-        );
+        c.return_consumed_capacity(self.return_consumed_capacity);
         c.one_of("returnValues", self.return_values, enums::RETURN_VALUES);
         c.one_of(
             "returnItemCollectionMetrics",

@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::expr::{check_placeholders_used_with_expressions, projection};
 use crate::model::codec::check_value;
 use crate::types::{ItemResponse, TransactGetItemsInput, TransactGetItemsOutput};
-use crate::validate::{enums, Constraints};
+use crate::validate::Constraints;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub(crate) fn run(db: &Database, req: TransactGetItemsInput) -> Result<TransactGetItemsOutput> {
@@ -32,11 +32,7 @@ pub(crate) fn run(db: &Database, req: TransactGetItemsInput) -> Result<TransactG
             }
         }
     }
-    c.one_of(
-        "returnConsumedCapacity",
-        req.return_consumed_capacity.as_deref(),
-        enums::RETURN_CONSUMED_CAPACITY,
-    );
+    c.return_consumed_capacity(req.return_consumed_capacity.as_deref());
     c.finish()?;
     let gets: Vec<_> = req
         .transact_items

@@ -110,11 +110,7 @@ fn check_shape(req: &TransactWriteItemsInput) -> Result<()> {
     if let Some(token) = &req.client_request_token {
         c.length("clientRequestToken", token, token.chars().count(), 1, 36);
     }
-    c.one_of(
-        "returnConsumedCapacity",
-        req.return_consumed_capacity.as_deref(),
-        enums::RETURN_CONSUMED_CAPACITY,
-    );
+    c.return_consumed_capacity(req.return_consumed_capacity.as_deref());
     c.one_of(
         "returnItemCollectionMetrics",
         req.return_item_collection_metrics.as_deref(),

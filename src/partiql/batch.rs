@@ -125,11 +125,7 @@ pub(crate) fn batch_execute(
             );
         }
     }
-    c.one_of(
-        "returnConsumedCapacity",
-        req.return_consumed_capacity.as_deref(),
-        enums::RETURN_CONSUMED_CAPACITY,
-    );
+    c.return_consumed_capacity(req.return_consumed_capacity.as_deref());
     c.finish()?;
     let list = req.statements.as_deref().unwrap_or_default();
     let prepared: Vec<Result<Prepared<'_>>> = list
@@ -291,11 +287,7 @@ pub(crate) fn execute_transaction(
     if let Some(token) = &req.client_request_token {
         c.length("clientRequestToken", token, token.chars().count(), 1, 36);
     }
-    c.one_of(
-        "returnConsumedCapacity",
-        req.return_consumed_capacity.as_deref(),
-        enums::RETURN_CONSUMED_CAPACITY,
-    );
+    c.return_consumed_capacity(req.return_consumed_capacity.as_deref());
     c.finish()?;
     let list = req.transact_statements.as_deref().unwrap_or_default();
     let prepared = list

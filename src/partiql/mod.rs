@@ -513,11 +513,7 @@ fn check_request(req: &ExecuteStatementInput) -> Result<&str> {
     if let Some(t) = &req.next_token {
         c.length("nextToken", t, t.chars().count(), 1, 32768);
     }
-    c.one_of(
-        "returnConsumedCapacity",
-        req.return_consumed_capacity.as_deref(),
-        enums::RETURN_CONSUMED_CAPACITY,
-    );
+    c.return_consumed_capacity(req.return_consumed_capacity.as_deref());
     c.one_of(
         "returnValuesOnConditionCheckFailure",
         req.return_values_on_condition_check_failure.as_deref(),
