@@ -170,15 +170,7 @@ fn read(db: &Database, req: &BatchGetItemInput, stored: bool) -> Result<Found> {
                 unprocessed.push(r.ka.keys.as_ref().expect("checked")[i].clone());
                 continue;
             }
-            let got = if stored {
-                state
-                    .get_stored_item(t, pk, sk)?
-                    .map(|(raw, size)| (PageItem::Stored(raw), size))
-            } else {
-                state
-                    .get_item(t, pk, sk)?
-                    .map(|(item, size)| (PageItem::Decoded(item), size))
-            };
+            let got = PageItem::get(&state, t, (pk, sk), stored)?;
             let size = got.as_ref().map_or(0, |g| g.1);
             if bytes + size > MAX_RESPONSE_BYTES {
                 unprocessed.push(r.ka.keys.as_ref().expect("checked")[i].clone());

@@ -77,15 +77,7 @@ fn read(db: &Database, req: &GetItemInput, stored: bool) -> Result<Found> {
     let state = guard.view();
     let t = state.table(name).ok_or_else(Error::resource_not_found)?;
     let (pk, sk) = key_of_key(t, key, EmptyKeyWording::WereInvalid)?;
-    let found = if stored {
-        state
-            .get_stored_item(t, &pk, &sk)?
-            .map(|(raw, size)| (PageItem::Stored(raw), size))
-    } else {
-        state
-            .get_item(t, &pk, &sk)?
-            .map(|(item, size)| (PageItem::Decoded(item), size))
-    };
+    let found = PageItem::get(&state, t, (&pk, &sk), stored)?;
     drop(guard);
 
     let consistent = req.consistent_read.unwrap_or(false);

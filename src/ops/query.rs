@@ -522,7 +522,7 @@ pub(crate) struct Page<'a> {
     count_only: bool,
     all_attributes: bool,
     paths: Option<Vec<crate::expr::ir::Path>>,
-    /// Keep items in the stored format where nothing is projected (the wire path).
+    /// Keep passing items in the stored format: the wire path, with nothing projected away.
     stored: bool,
     items: Vec<PageItem>,
     scanned: usize,
@@ -539,6 +539,25 @@ pub(crate) enum PageItem {
 }
 
 impl PageItem {
+    /// Looks up one item by its encoded key, kept stored or decoded; with its size.
+    pub fn get(
+        state: &View<'_>,
+        t: &TableMeta,
+        (pk, sk): (&[u8], &[u8]),
+        stored: bool,
+    ) -> Result<Option<(PageItem, usize)>> {
+        Ok(if stored {
+            state
+                .get_stored_item(t, pk, sk)?
+                .map(|(raw, size)| (PageItem::Stored(raw), size))
+        } else {
+            state
+                .get_item(t, pk, sk)?
+                .map(|(item, size)| (PageItem::Decoded(item), size))
+        })
+    }
+
+    /// The item decoded.
     pub fn into_item(self) -> Result<Item> {
         match self {
             PageItem::Stored(raw) => decode_item(&raw),
@@ -626,7 +645,10 @@ impl<'a> Page<'a> {
     /// Keeps passing items in the stored format when nothing is projected away, for a
     /// response written straight from the stored bytes.
     pub fn stored(mut self) -> Self {
-        self.stored = true;
+        self.stored = self.paths.is_none()
+            && self
+                .index
+                .is_none_or(|ix| ix.projection == ProjectionKind::All || self.all_attributes);
         self
     }
 
@@ -636,11 +658,7 @@ impl<'a> Page<'a> {
         self.bytes += size;
         let stop = self.spent.scanned + self.scanned >= self.limit
             || self.spent.bytes + self.bytes >= PAGE_BYTES;
-        let whole = self.paths.is_none()
-            && self
-                .index
-                .is_none_or(|ix| ix.projection == ProjectionKind::All || self.all_attributes);
-        if !passed || self.count_only || (self.stored && whole) {
+        if !passed || self.count_only || self.stored {
             // Nothing to decode but the key, and only if it ends the page.
             if stop {
                 let keys = crate::model::codec::decode_attributes(raw, |n| {
