@@ -12,6 +12,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 #[derive(Clone)]
 pub struct Database {
     inner: Arc<Inner>,
+    /// The region named in ARNs this handle creates (tables, indexes).
+    region: Arc<str>,
 }
 
 struct Inner {
@@ -20,8 +22,10 @@ struct Inner {
     readers: Option<Readers>,
     /// ClientRequestToken results; locked only while `state` is held.
     tokens: Mutex<ops::transact::TokenCache>,
-    region: String,
 }
+
+/// The region of ARNs when none is given.
+pub const DEFAULT_REGION: &str = "us-east-1";
 
 macro_rules! operations {
     ($($(#[$doc:meta])* $method:ident : $name:literal => $input:ty, $output:ty;)*) => {
@@ -170,8 +174,8 @@ impl Database {
                 state: Mutex::new(state),
                 readers,
                 tokens: Mutex::default(),
-                region: "us-east-1".to_string(),
             }),
+            region: Arc::from(DEFAULT_REGION),
         }
     }
 
@@ -199,9 +203,28 @@ impl Database {
         )
     }
 
-    /// The region used in ARNs.
+    /// The region used in the ARNs this handle creates.
     pub fn region(&self) -> &str {
-        &self.inner.region
+        &self.region
+    }
+
+    /// A handle on the same database whose ARNs name `region` (the server passes the region
+    /// of each request's credential scope). A name that is not a region's shape (lowercase
+    /// letters, digits and dashes, 1 to 32 characters) keeps this handle's region.
+    pub fn with_region(&self, region: &str) -> Database {
+        let shaped = !region.is_empty()
+            && region.len() <= 32
+            && region
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        Database {
+            inner: Arc::clone(&self.inner),
+            region: if shaped {
+                Arc::from(region)
+            } else {
+                Arc::clone(&self.region)
+            },
+        }
     }
 
     /// What a read reads through: for a file database a reader connection (no wait behind

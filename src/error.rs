@@ -2,8 +2,10 @@
 
 use std::fmt;
 
-/// DynamoDB's error codes (the part after `#` in `__type`).
+/// DynamoDB's error codes (the part after `#` in `__type`). New operations add codes, so
+/// matches need a wildcard arm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ErrorCode {
     /// Request failed a validation rule.
     ValidationException,

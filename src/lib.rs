@@ -17,6 +17,7 @@
 //! ```
 
 mod db;
+mod engine;
 pub mod error;
 pub mod explain;
 pub mod expr;

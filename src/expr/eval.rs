@@ -135,27 +135,7 @@ pub fn order(a: &AttributeValue, b: &AttributeValue) -> Option<Ordering> {
     }
 }
 
-/// DynamoDB equality: same type and value; numbers by value; sets ignore order.
-pub fn equal(a: &AttributeValue, b: &AttributeValue) -> bool {
-    use AttributeValue as V;
-    match (a, b) {
-        (V::N(a), V::N(b)) => num(a).is_some() && num(a) == num(b),
-        (V::Ss(a), V::Ss(b)) => a.len() == b.len() && a.iter().all(|x| b.contains(x)),
-        (V::Bs(a), V::Bs(b)) => a.len() == b.len() && a.iter().all(|x| b.contains(x)),
-        (V::Ns(a), V::Ns(b)) => {
-            let (a, b): (Vec<_>, Vec<_>) = (
-                a.iter().filter_map(|s| num(s)).collect(),
-                b.iter().filter_map(|s| num(s)).collect(),
-            );
-            a.len() == b.len() && a.iter().all(|x| b.contains(x))
-        }
-        (V::L(a), V::L(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| equal(x, y)),
-        (V::M(a), V::M(b)) => {
-            a.len() == b.len() && a.iter().all(|(k, v)| b.get(k).is_some_and(|w| equal(v, w)))
-        }
-        _ => a == b,
-    }
-}
+pub use crate::model::value::same_value as equal;
 
 /// DynamoDB's `contains`: substring, set membership or list element.
 pub fn contains(a: &AttributeValue, b: &AttributeValue) -> bool {

@@ -192,6 +192,34 @@ impl<'de> Visitor<'de> for AvVisitor {
     }
 }
 
+/// DynamoDB equality: same type and value; numbers by value; sets ignore order.
+pub fn same_value(a: &AttributeValue, b: &AttributeValue) -> bool {
+    use AttributeValue as V;
+    match (a, b) {
+        (V::N(a), V::N(b)) => parsed(a).is_some() && parsed(a) == parsed(b),
+        (V::Ss(a), V::Ss(b)) => a.len() == b.len() && a.iter().all(|x| b.contains(x)),
+        (V::Bs(a), V::Bs(b)) => a.len() == b.len() && a.iter().all(|x| b.contains(x)),
+        (V::Ns(a), V::Ns(b)) => {
+            let (a, b): (Vec<_>, Vec<_>) = (
+                a.iter().filter_map(|s| parsed(s)).collect(),
+                b.iter().filter_map(|s| parsed(s)).collect(),
+            );
+            a.len() == b.len() && a.iter().all(|x| b.contains(x))
+        }
+        (V::L(a), V::L(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same_value(x, y)),
+        (V::M(a), V::M(b)) => {
+            a.len() == b.len()
+                && a.iter()
+                    .all(|(k, v)| b.get(k).is_some_and(|w| same_value(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
+fn parsed(s: &str) -> Option<crate::model::Number> {
+    crate::model::Number::parse(s).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

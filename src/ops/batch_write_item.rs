@@ -3,15 +3,14 @@
 
 use super::batch_get_item::DUPLICATE_KEYS;
 use super::common::{
-    check_index_keys, check_item_size, consumed, key_of_item, key_of_key, written_collections,
-    EmptyKeyWording,
+    check_index_keys, check_item_size, collection_metrics, key_of_item, key_of_key, write_capacity,
+    EmptyKeyWording, Split,
 };
 use crate::db::Database;
 use crate::error::{Error, Result};
 use crate::model::codec::{check_value, encode_item, EncodedItem};
 use crate::model::value::Item;
-use crate::storage::write::{write_item, write_units, Delta, IndexUnits};
-use crate::storage::Txn;
+use crate::storage::write::{Billing, WriteBatch};
 use crate::types::{BatchWriteItemInput, BatchWriteItemOutput, WriteRequest};
 use crate::validate::{enums, Constraints};
 use std::collections::{BTreeMap, BTreeSet};
@@ -136,52 +135,26 @@ pub(crate) fn run(db: &Database, req: BatchWriteItemInput) -> Result<BatchWriteI
         keyed.push(keys);
     }
 
-    let tx = Txn::begin(&state.conn)?;
-    let mut results = Vec::with_capacity(tables.len());
-    for ((name, writes), keys) in tables.iter().zip(&keyed) {
-        let t = &state.tables[*name];
-        let mut delta = Delta::default();
-        let (mut units, mut index_writes) = (0.0, Vec::<IndexUnits>::new());
-        for (w, (pk, sk)) in writes.iter().zip(keys) {
-            let new = match w {
-                Write::Put(item, enc) => Some((*item, enc)),
-                Write::Delete(_) => None,
-            };
-            let out = write_item(&tx, t, pk, sk, new, &mut delta)?;
-            let old = out.old.as_ref().map_or(0, |o| o.size);
-            units += write_units(old.max(new.map_or(0, |(_, e)| e.size)));
-            index_writes.extend(out.index_writes);
+    let mut batch = WriteBatch::new(&mut state, Billing::Standard);
+    for ((name, writes), keys) in tables.into_iter().zip(keyed) {
+        for (w, (pk, sk)) in writes.into_iter().zip(keys) {
+            match w {
+                Write::Put(item, enc) => batch.put(name, pk, sk, item, enc)?,
+                Write::Delete(_) => batch.delete(name, pk, sk)?,
+            }
         }
-        results.push((delta, units, index_writes));
     }
-    // All that can fail happens before the commit; after it only the counters change.
-    let metrics = match req.return_item_collection_metrics.as_deref() {
-        Some("SIZE") => written_collections(
-            &state,
-            tables.iter().zip(&keyed).flat_map(|((name, _), keys)| {
-                keys.iter().map(move |(pk, _)| (*name, pk.as_slice()))
-            }),
-        )?,
-        _ => BTreeMap::new(),
-    };
-    tx.commit()?;
-
-    let mut out = BatchWriteItemOutput::default();
-    let mut capacity = Vec::new();
-    for ((name, _), (delta, units, index_writes)) in tables.iter().zip(results) {
-        delta.apply(state.tables.get_mut(*name).expect("looked up above"));
-        capacity.extend(consumed(
-            req.return_consumed_capacity.as_deref(),
-            name,
-            units,
-            &index_writes,
-        ));
-    }
-    if !capacity.is_empty() {
-        out.consumed_capacity = Some(capacity);
-    }
-    if !metrics.is_empty() {
-        out.item_collection_metrics = Some(metrics);
-    }
-    Ok(out)
+    let metrics = req.return_item_collection_metrics.as_deref() == Some("SIZE");
+    let done = batch.commit(metrics)?;
+    let capacity = write_capacity(
+        req.return_consumed_capacity.as_deref(),
+        &done.charges,
+        Split::No,
+    );
+    let metrics = collection_metrics(&state, &done.collections)?;
+    Ok(BatchWriteItemOutput {
+        consumed_capacity: (!capacity.is_empty()).then_some(capacity),
+        item_collection_metrics: (!metrics.is_empty()).then_some(metrics),
+        ..Default::default()
+    })
 }

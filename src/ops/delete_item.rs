@@ -30,8 +30,8 @@ pub(crate) fn run(db: &Database, req: DeleteItemInput) -> Result<DeleteItemOutpu
     let out = execute(
         &mut state,
         name,
-        &pk,
-        &sk,
+        pk,
+        sk,
         None,
         &members,
         condition.as_ref(),

@@ -30,9 +30,9 @@ pub(crate) fn run(db: &Database, req: PutItemInput) -> Result<PutItemOutput> {
     let out = execute(
         &mut state,
         name,
-        &pk,
-        &sk,
-        Some((item, &enc)),
+        pk,
+        sk,
+        Some((item, enc)),
         &members,
         condition.as_ref(),
         return_old,

@@ -1,7 +1,7 @@
 //! What PutItem and DeleteItem share: their common members, checked in DynamoDB's order, and
 //! the write itself (condition, the one write path, counters, capacity, ReturnValues).
 
-use super::common::{collection_metrics, consumed};
+use super::common::{collection_metrics, write_capacity, Split};
 use crate::error::{Error, ErrorCode, Result};
 use crate::expr::ir::Cond;
 use crate::expr::legacy;
@@ -10,8 +10,8 @@ use crate::expr::{
 };
 use crate::model::codec::{decode_item, EncodedItem};
 use crate::model::value::Item;
-use crate::storage::write::{write_item, write_units, Delta};
-use crate::storage::{State, Txn};
+use crate::storage::write::{Billing, WriteBatch};
+use crate::storage::State;
 use crate::types::{Conditions, ConsumedCapacity, ExpectedAttributeValue, ItemCollectionMetrics};
 use crate::validate::{enums, Constraints};
 
@@ -148,55 +148,47 @@ pub(crate) struct WriteResult {
     pub item_collection_metrics: Option<ItemCollectionMetrics>,
 }
 
-/// Checks the condition, writes (`new = Some`) or deletes, updates counters, and shapes the
-/// result. The caller has validated the key against the table.
+/// Checks the condition, writes (`new = Some`) or deletes through the write pipeline, and
+/// shapes the result. The caller has validated the key against the table.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn execute(
     state: &mut State,
     table: &str,
-    pk: &[u8],
-    sk: &[u8],
-    new: Option<(&Item, &EncodedItem)>,
+    pk: Vec<u8>,
+    sk: Vec<u8>,
+    new: Option<(&Item, EncodedItem)>,
     members: &WriteMembers<'_>,
     condition: Option<&Cond>,
     return_old: bool,
 ) -> Result<WriteResult> {
-    let t = state
-        .tables
-        .get(table)
-        .ok_or_else(Error::resource_not_found)?;
     if let Some(cond) = condition {
-        let old = state.get_item(t, pk, sk)?.map(|(item, _)| item);
+        let t = state.table(table).ok_or_else(Error::resource_not_found)?;
+        let old = state.get_item(t, &pk, &sk)?.map(|(item, _)| item);
         check_condition(cond, old, members)?;
     }
-    let mut delta = Delta::default();
-    // One statement per index plus the table row.
-    let tx = Txn::for_write(&state.conn, 1 + t.indexes.len())?;
-    let out = write_item(&tx, t, pk, sk, new, &mut delta)?;
-    // All that can fail happens before the commit; after it only the counters change.
-    let item_collection_metrics = match members.return_item_collection_metrics {
-        Some("SIZE") => collection_metrics(state, t, pk)?,
+    let mut batch = WriteBatch::new(state, Billing::Standard);
+    match new {
+        Some((item, enc)) => batch.put(table, pk, sk, item, enc)?,
+        None => batch.delete(table, pk, sk)?,
+    }
+    let metrics = members.return_item_collection_metrics == Some("SIZE");
+    let done = batch.commit(metrics)?;
+    let attributes = match done.old.into_iter().next().flatten() {
+        Some(old) if return_old => Some(decode_item(&old.bytes)?),
         _ => None,
     };
-    let attributes = match (&out.old, return_old) {
-        (Some(old), true) => Some(decode_item(&old.bytes)?),
-        _ => None,
-    };
-    tx.commit()?;
-    delta.apply(state.tables.get_mut(table).expect("looked up above"));
-
-    let old_size = out.old.as_ref().map_or(0, |o| o.size);
-    let new_size = new.map_or(0, |(_, e)| e.size);
-    // Writes are charged for the larger of the old and new item.
-    let units = write_units(old_size.max(new_size));
+    let item_collection_metrics = collection_metrics(state, &done.collections)?
+        .into_values()
+        .flatten()
+        .next();
     Ok(WriteResult {
         attributes,
-        consumed_capacity: consumed(
+        consumed_capacity: write_capacity(
             members.return_consumed_capacity,
-            table,
-            units,
-            &out.index_writes,
-        ),
+            &done.charges,
+            Split::No,
+        )
+        .pop(),
         item_collection_metrics,
     })
 }

@@ -4,11 +4,12 @@
 //! under the one lock, so no reader sees part of it.
 
 use super::common::{
-    check_index_keys, check_item_size, consumed_split, item_key_shape_error, key_of_item,
-    key_of_key, key_shape_error, written_collections, EmptyKeyWording, Split, MAX_ITEM_SIZE,
+    check_index_keys, check_item_size, collection_metrics, item_key_shape_error, key_of_item,
+    key_of_key, key_shape_error, write_capacity, EmptyKeyWording, Split,
 };
 use super::transact::{canceled, same_item_twice, Reason, MAX_ACTIONS};
 use crate::db::Database;
+use crate::engine::update::UpdateAction;
 use crate::error::{Error, Result};
 use crate::expr::ir::Cond;
 use crate::expr::{
@@ -16,13 +17,11 @@ use crate::expr::{
 };
 use crate::model::codec::{check_value, encode_item, EncodedItem};
 use crate::model::value::Item;
-use crate::storage::schema::TableMeta;
-use crate::storage::write::{write_item, write_units, Delta, IndexUnits};
-use crate::storage::Txn;
+use crate::storage::write::{Billing, WriteBatch};
 use crate::types::{TransactAction, TransactWriteItemsInput, TransactWriteItemsOutput};
 use crate::validate::{enums, Constraints};
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// DynamoDB's limit on the items of one transaction, in aggregate.
 const MAX_AGGREGATE_BYTES: usize = 4 * 1024 * 1024;
@@ -46,14 +45,35 @@ impl Kind {
     }
 }
 
-/// One action, checked and parsed.
+/// One action, checked and parsed: its table, what it writes, its condition.
 struct Action<'a> {
-    kind: Kind,
-    a: &'a TransactAction,
+    table: &'a str,
+    write: Write<'a>,
     condition: Option<Cond>,
-    update: Option<update::Update>,
-    /// A Put's item, encoded.
-    encoded: Option<EncodedItem>,
+    /// ReturnValuesOnConditionCheckFailure is ALL_OLD.
+    return_old_on_failure: bool,
+}
+
+/// What an action does, with the members its kind requires.
+enum Write<'a> {
+    /// ConditionCheck: the key it reads.
+    Check(&'a Item),
+    /// Put: the item and its encoding.
+    Put(&'a Item, EncodedItem),
+    /// Delete: the key.
+    Delete(&'a Item),
+    /// Update: the key and the parsed UpdateExpression.
+    Update(&'a Item, update::Update),
+}
+
+impl Write<'_> {
+    /// The key or item the action names.
+    fn keyed(&self) -> &Item {
+        match self {
+            Write::Check(k) | Write::Delete(k) | Write::Update(k, _) => k,
+            Write::Put(item, _) => item,
+        }
+    }
 }
 
 fn entries(
@@ -119,8 +139,15 @@ fn check_shape(req: &TransactWriteItemsInput) -> Result<()> {
     c.finish()
 }
 
+/// A member that check_shape reported when missing.
+fn required<'a, T>(v: &'a Option<T>, member: &str) -> Result<&'a T> {
+    v.as_ref()
+        .ok_or_else(|| Error::validation(format!("{member} is required")))
+}
+
 /// Expressions and values of one action: everything that needs no table.
 fn parse_action(kind: Kind, a: &TransactAction) -> Result<Action<'_>> {
+    let table = required(&a.table_name, "TableName")?;
     let (names, values) = (
         a.expression_attribute_names.as_ref(),
         a.expression_attribute_values.as_ref(),
@@ -129,8 +156,11 @@ fn parse_action(kind: Kind, a: &TransactAction) -> Result<Action<'_>> {
     check_placeholders_used_with_expressions(names, values, any, any)?;
     let mut ph = Placeholders::new(names, values)?;
     // Update first, then condition, as UpdateItem parses them.
-    let update = match (kind, &a.update_expression) {
-        (Kind::Update, Some(text)) => Some(update::parse(text, &mut ph)?),
+    let update = match kind {
+        Kind::Update => Some(update::parse(
+            required(&a.update_expression, "UpdateExpression")?,
+            &mut ph,
+        )?),
         _ => None,
     };
     let condition = a
@@ -139,46 +169,41 @@ fn parse_action(kind: Kind, a: &TransactAction) -> Result<Action<'_>> {
         .map(|text| parse_condition(ExprKind::Condition, text, &mut ph))
         .transpose()?;
     ph.check_unused()?;
-    let encoded = match kind {
-        Kind::Put => {
-            let enc = encode_item(a.item.as_ref().expect("checked not null"))?;
+    let write = match (kind, update) {
+        (Kind::Put, _) => {
+            let item = required(&a.item, "Item")?;
+            let enc = encode_item(item)?;
             check_item_size(enc.size)?;
-            Some(enc)
+            Write::Put(item, enc)
         }
-        _ => {
-            for v in a.key.as_ref().expect("checked not null").values() {
+        (kind, update) => {
+            let key = required(&a.key, "Key")?;
+            for v in key.values() {
                 check_value(v)?;
             }
-            None
+            match (kind, update) {
+                (Kind::Update, Some(u)) => Write::Update(key, u),
+                (Kind::Delete, _) => Write::Delete(key),
+                _ => Write::Check(key),
+            }
         }
     };
     Ok(Action {
-        kind,
-        a,
+        table,
+        write,
         condition,
-        update,
-        encoded,
+        return_old_on_failure: a.return_values_on_condition_check_failure.as_deref()
+            == Some("ALL_OLD"),
     })
 }
 
-/// What the transaction wrote to one table: counters, units, index writes, partitions.
-#[derive(Default)]
-struct TableWrites {
-    delta: Delta,
-    units: f64,
-    index_writes: Vec<IndexUnits>,
-    pks: BTreeSet<Vec<u8>>,
-}
-
 /// What one passing action will write.
-enum Planned<'t> {
+enum Planned {
     Check,
     Write {
-        t: &'t TableMeta,
         pk: Vec<u8>,
         sk: Vec<u8>,
         new: Option<(Item, EncodedItem)>,
-        old_size: usize,
     },
 }
 
@@ -202,7 +227,10 @@ pub(crate) fn run(db: &Database, req: TransactWriteItemsInput) -> Result<Transac
     }
     let aggregate: usize = actions
         .iter()
-        .filter_map(|a| a.encoded.as_ref().map(|e| e.size))
+        .filter_map(|a| match &a.write {
+            Write::Put(_, e) => Some(e.size),
+            _ => None,
+        })
         .sum();
     if aggregate > MAX_AGGREGATE_BYTES {
         return Err(Error::validation(
@@ -227,35 +255,28 @@ pub(crate) fn run(db: &Database, req: TransactWriteItemsInput) -> Result<Transac
     let mut keys = Vec::with_capacity(actions.len());
     let mut seen = BTreeSet::new();
     for (i, act) in actions.iter().enumerate() {
-        let name = act.a.table_name.as_deref().expect("checked not null");
-        let t = state.table(name).ok_or_else(Error::resource_not_found)?;
-        let shape = match act.kind {
-            Kind::Put => item_key_shape_error(t, act.a.item.as_ref().expect("checked")),
-            _ => key_shape_error(t, act.a.key.as_ref().expect("checked")),
+        let t = state
+            .table(act.table)
+            .ok_or_else(Error::resource_not_found)?;
+        let keyed = act.write.keyed();
+        let shape = match act.write {
+            Write::Put(..) => item_key_shape_error(t, keyed),
+            _ => key_shape_error(t, keyed),
         };
         if let Some(e) = shape {
             reasons[i] = Reason::validation(&e);
             keys.push(None);
             continue;
         }
-        let (pk, sk) = match act.kind {
-            Kind::Put => key_of_item(t, act.a.item.as_ref().expect("checked"))?,
-            _ => key_of_key(
-                t,
-                act.a.key.as_ref().expect("checked"),
-                EmptyKeyWording::NotValid,
-            )?,
+        let (pk, sk) = match act.write {
+            Write::Put(..) => key_of_item(t, keyed)?,
+            _ => key_of_key(t, keyed, EmptyKeyWording::NotValid)?,
         };
-        if !seen.insert((name, pk.clone(), sk.clone())) {
+        if !seen.insert((act.table, pk.clone(), sk.clone())) {
             return Err(same_item_twice());
         }
-        if let Some(u) = &act.update {
-            let names: Vec<&str> = t.key.attrs().map(|a| a.name.as_str()).collect();
-            if let Some(k) = update::key_attribute_touched(u, &names) {
-                return Err(Error::invalid_param(format!(
-                    "Cannot update attribute {k}. This attribute is part of the key"
-                )));
-            }
+        if let Write::Update(_, u) = &act.write {
+            UpdateAction::Expression(u).check_key_untouched(t)?;
         }
         keys.push(Some((t, pk, sk)));
     }
@@ -267,45 +288,26 @@ pub(crate) fn run(db: &Database, req: TransactWriteItemsInput) -> Result<Transac
             planned.push(Planned::Check);
             continue;
         };
-        let old = state.get_item(t, &pk, &sk)?;
-        let old_size = old.as_ref().map_or(0, |o| o.1);
-        let old = old.map(|o| o.0);
+        let old = state.get_item(t, &pk, &sk)?.map(|o| o.0);
         if let Some(cond) = &act.condition {
             if !crate::expr::eval::eval(cond, old.as_ref().unwrap_or(&Item::new())) {
-                let all_old =
-                    act.a.return_values_on_condition_check_failure.as_deref() == Some("ALL_OLD");
-                reasons[i] = Reason::condition_failed(old.filter(|_| all_old));
+                reasons[i] = Reason::condition_failed(old.filter(|_| act.return_old_on_failure));
                 planned.push(Planned::Check);
                 continue;
             }
         }
-        let new = match act.kind {
-            Kind::ConditionCheck => {
+        let new = match &act.write {
+            Write::Check(_) => {
                 planned.push(Planned::Check);
                 continue;
             }
-            Kind::Delete => None,
-            Kind::Put => {
-                let item = act.a.item.as_ref().expect("checked").clone();
-                Some((item, act.encoded.clone().expect("encoded for puts")))
-            }
-            Kind::Update => {
-                let base = old
-                    .clone()
-                    .unwrap_or_else(|| act.a.key.clone().expect("checked"));
-                let u = act.update.as_ref().expect("parsed for every Update");
-                let updated = update::apply(u, &base);
-                let checked = updated.and_then(|item| {
-                    let enc = encode_item(&item)?;
-                    if enc.size > MAX_ITEM_SIZE {
-                        return Err(Error::validation(
-                            "Item size to update has exceeded the maximum allowed size",
-                        ));
-                    }
-                    Ok((item, enc))
-                });
-                match checked {
-                    Ok(new) => Some(new),
+            Write::Delete(_) => None,
+            Write::Put(item, enc) => Some(((*item).clone(), enc.clone())),
+            Write::Update(key, u) => {
+                // A missing item starts as its key.
+                let base = old.unwrap_or_else(|| (*key).clone());
+                match UpdateAction::Expression(u).apply(t, base) {
+                    Ok(new) => Some((new.item, new.encoded)),
                     Err(e) => {
                         reasons[i] = Reason::validation(&e);
                         planned.push(Planned::Check);
@@ -314,88 +316,41 @@ pub(crate) fn run(db: &Database, req: TransactWriteItemsInput) -> Result<Transac
                 }
             }
         };
-        if let Some((item, _)) = &new {
+        if let (Some((item, _)), Write::Put(..)) = (&new, &act.write) {
             if let Err(e) = check_index_keys(t, item) {
                 reasons[i] = Reason::validation(&e);
                 planned.push(Planned::Check);
                 continue;
             }
         }
-        planned.push(Planned::Write {
-            t,
-            pk,
-            sk,
-            new,
-            old_size,
-        });
+        planned.push(Planned::Write { pk, sk, new });
     }
     if reasons.iter().any(Reason::failed) {
         return Err(canceled(&reasons));
     }
 
-    // All passed: write everything in one transaction. Units are twice a plain write's.
-    let tx = Txn::begin(&state.conn)?;
-    let mut per_table: BTreeMap<String, TableWrites> = BTreeMap::new();
-    for (act, p) in actions.iter().zip(&planned) {
-        let name = act.a.table_name.clone().expect("checked");
-        let entry = per_table.entry(name).or_default();
+    // All passed: write everything in one transaction, billed as a transaction.
+    let mut batch = WriteBatch::new(&mut state, Billing::Transactional);
+    for (act, p) in actions.iter().zip(planned) {
         match p {
-            Planned::Check => {
-                // A ConditionCheck is charged two write units, as DynamoDB bills it.
-                entry.units += 2.0;
-            }
+            // A ConditionCheck is charged like a one-unit write.
+            Planned::Check => batch.charge(act.table, 1.0),
             Planned::Write {
-                t,
                 pk,
                 sk,
-                new,
-                old_size,
-            } => {
-                let out = write_item(
-                    &tx,
-                    t,
-                    pk,
-                    sk,
-                    new.as_ref().map(|(i, e)| (i, e)),
-                    &mut entry.delta,
-                )?;
-                let new_size = new.as_ref().map_or(0, |(_, e)| e.size);
-                entry.units += 2.0 * write_units((*old_size).max(new_size));
-                entry
-                    .index_writes
-                    .extend(out.index_writes.into_iter().map(|mut w| {
-                        w.units *= 2.0;
-                        w
-                    }));
-                entry.pks.insert(pk.clone());
-            }
+                new: Some((item, enc)),
+            } => batch.put(act.table, pk, sk, &item, enc)?,
+            Planned::Write { pk, sk, new: None } => batch.delete(act.table, pk, sk)?,
         }
     }
-    // All that can fail happens before the commit; after it only the counters change.
-    let metrics = match req.return_item_collection_metrics.as_deref() {
-        Some("SIZE") => written_collections(
-            &state,
-            per_table
-                .iter()
-                .flat_map(|(name, w)| w.pks.iter().map(move |pk| (name.as_str(), pk.as_slice()))),
-        )?,
-        _ => BTreeMap::new(),
-    };
-    tx.commit()?;
-    drop(planned);
-
-    let mut capacity = Vec::new();
-    for (name, w) in per_table {
-        w.delta
-            .apply(state.tables.get_mut(&name).expect("looked up above"));
-        capacity.extend(consumed_split(
-            req.return_consumed_capacity.as_deref(),
-            &name,
-            w.units,
-            &w.index_writes,
-            Split::Write,
-        ));
-    }
+    let metrics = req.return_item_collection_metrics.as_deref() == Some("SIZE");
+    let done = batch.commit(metrics)?;
+    let capacity = write_capacity(
+        req.return_consumed_capacity.as_deref(),
+        &done.charges,
+        Split::Write,
+    );
+    let metrics = collection_metrics(&state, &done.collections)?;
     let out = TransactWriteItemsOutput {
         consumed_capacity: (!capacity.is_empty()).then_some(capacity),
         item_collection_metrics: (!metrics.is_empty()).then_some(metrics),

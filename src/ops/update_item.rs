@@ -1,13 +1,13 @@
 //! UpdateItem: read the item (or start from its key), check the condition, apply the update
 //! expression, validate the result like a PutItem, and write it through the one write path.
 
-use super::common::{check_index_keys, key_of_key, EmptyKeyWording};
+use super::common::{key_of_key, EmptyKeyWording};
 use super::single_write::{check_condition, execute, write_members};
 use crate::db::Database;
+use crate::engine::update::{Returned, UpdateAction};
 use crate::error::{Error, Result};
-use crate::expr::ir::Path;
-use crate::expr::{legacy, parse_condition, projection, update, ExprKind, Placeholders};
-use crate::model::codec::{check_value, encode_item};
+use crate::expr::{legacy, parse_condition, update, ExprKind, Placeholders};
+use crate::model::codec::check_value;
 use crate::types::{UpdateItemInput, UpdateItemOutput};
 use crate::validate::{require_table_name, Constraints};
 
@@ -61,31 +61,28 @@ pub(crate) fn run(db: &Database, req: UpdateItemInput) -> Result<UpdateItemOutpu
     };
     ph.check_unused()?;
 
+    let action = match (&plan, &req.attribute_updates) {
+        (Some(plan), _) => UpdateAction::Expression(plan),
+        (None, Some(u)) => UpdateAction::Legacy(u),
+        (None, None) => UpdateAction::Nothing,
+    };
+    let returned = match req.return_values.as_deref() {
+        Some("ALL_OLD") => Some(Returned::AllOld),
+        Some("ALL_NEW") => Some(Returned::AllNew),
+        Some("UPDATED_OLD") => Some(Returned::UpdatedOld),
+        Some("UPDATED_NEW") => Some(Returned::UpdatedNew),
+        _ => None,
+    };
+
     let mut state = db.lock();
     let t = state.table(name).ok_or_else(Error::resource_not_found)?;
     let (pk, sk) = key_of_key(t, key, EmptyKeyWording::NotValid)?;
-    let keys: Vec<&str> = t.key.attrs().map(|a| a.name.as_str()).collect();
-    let touched = match (&plan, &req.attribute_updates) {
-        (Some(plan), _) => update::key_attribute_touched(plan, &keys),
-        (None, Some(u)) => legacy::attribute_updates_touch_key(u, &keys).map(str::to_string),
-        (None, None) => None,
-    };
-    if let Some(k) = touched {
-        return Err(Error::invalid_param(format!(
-            "Cannot update attribute {k}. This attribute is part of the key"
-        )));
-    }
+    action.check_key_untouched(t)?;
     let old = state.get_item(t, &pk, &sk)?.map(|(item, _)| item);
     if let Some(cond) = &condition {
         check_condition(cond, old.clone(), &members)?;
     }
-    // Legacy DELETE actions alone never create an item.
-    if old.is_none()
-        && req
-            .attribute_updates
-            .as_ref()
-            .is_some_and(legacy::only_deletes)
-    {
+    if old.is_none() && action.leaves_missing_item_missing() {
         return Ok(UpdateItemOutput {
             consumed_capacity: super::common::consumed(
                 members.return_consumed_capacity,
@@ -98,44 +95,19 @@ pub(crate) fn run(db: &Database, req: UpdateItemInput) -> Result<UpdateItemOutpu
     }
     // A missing item starts as its key.
     let base = old.clone().unwrap_or_else(|| key.clone());
-    let new = match (&plan, &req.attribute_updates) {
-        (Some(plan), _) => update::apply(plan, &base)?,
-        (None, Some(u)) => legacy::apply_attribute_updates(u, &base)?,
-        (None, None) => base,
-    };
-    let enc = encode_item(&new)?;
-    if enc.size > super::common::MAX_ITEM_SIZE {
-        return Err(Error::validation(
-            "Item size to update has exceeded the maximum allowed size",
-        ));
-    }
-    check_index_keys(t, &new)?;
+    let new = action.apply(t, base)?;
     let out = execute(
         &mut state,
         name,
-        &pk,
-        &sk,
-        Some((&new, &enc)),
+        pk,
+        sk,
+        Some((&new.item, new.encoded)),
         &members,
         None,
         false,
     )?;
-
-    let updated = match (&plan, &req.attribute_updates) {
-        (Some(plan), _) => plan.paths(),
-        (None, Some(u)) => u.keys().map(|n| Path::attr(n.clone())).collect(),
-        (None, None) => Vec::new(),
-    };
-    let attributes = match req.return_values.as_deref() {
-        Some("ALL_OLD") => old,
-        Some("ALL_NEW") => Some(new),
-        Some("UPDATED_OLD") => old.map(|o| projection::apply(&o, &updated)),
-        Some("UPDATED_NEW") => Some(projection::apply(&new, &updated)),
-        _ => None,
-    }
-    .filter(|a| !a.is_empty());
     Ok(UpdateItemOutput {
-        attributes,
+        attributes: returned.and_then(|r| action.returned(r, old, &new.item)),
         consumed_capacity: out.consumed_capacity,
         item_collection_metrics: out.item_collection_metrics,
     })

@@ -3,16 +3,18 @@
 
 use super::ast::Statement;
 use super::{
-    check_projection, evaluate, project, split_key, target, write, Prepared, WriteOptions,
+    check_projection, evaluate, project, split_key, target, write, Prepared, StepWrite,
+    WriteOptions,
 };
 use crate::db::Database;
 use crate::error::{Error, ErrorCode, Result};
 use crate::model::value::Item;
-use crate::ops::common::{consumed_split, key_of_key, read_units, EmptyKeyWording, Split};
+use crate::ops::common::{
+    add_capacity, consumed_split, key_of_key, read_units, write_capacity, EmptyKeyWording, Split,
+};
 use crate::ops::transact::{canceled, same_item_twice, Reason, MAX_ACTIONS};
 use crate::storage::read::View;
-use crate::storage::write::{write_item, write_units, Delta};
-use crate::storage::Txn;
+use crate::storage::write::{Billing, WriteBatch};
 use crate::types::{
     BatchExecuteStatementInput, BatchExecuteStatementOutput, BatchStatementError,
     BatchStatementResponse, ConsumedCapacity, ExecuteTransactionInput, ExecuteTransactionOutput,
@@ -155,6 +157,8 @@ pub(crate) fn batch_execute(
     }
 
     let mut units: BTreeMap<String, f64> = BTreeMap::new();
+    // Writes: each statement's capacity, summed per table.
+    let mut written: BTreeMap<String, Option<ConsumedCapacity>> = BTreeMap::new();
     let mut responses = Vec::with_capacity(list.len());
     let error = |e: &Error, table: Option<String>| BatchStatementResponse {
         error: Some(BatchStatementError {
@@ -225,13 +229,14 @@ pub(crate) fn batch_execute(
             };
             // Return values on a failed condition are accepted and not applied in batches.
             let options = WriteOptions {
-                return_consumed_capacity: Some("TOTAL"),
+                return_consumed_capacity: req.return_consumed_capacity.as_deref(),
                 return_values_on_condition_check_failure: None,
             };
             match write(db, p, &options) {
                 Ok(out) => {
                     if let Some(c) = out.consumed_capacity {
-                        *units.entry(c.table_name).or_default() += c.capacity_units;
+                        let sum = written.remove(&c.table_name).flatten();
+                        written.insert(c.table_name.clone(), add_capacity(sum, Some(c)));
                     }
                     responses.push(BatchStatementResponse {
                         error: None,
@@ -243,9 +248,13 @@ pub(crate) fn batch_execute(
             }
         }
     }
+    let consumed_capacity = match written.is_empty() {
+        true => capacity(req.return_consumed_capacity.as_deref(), units, Split::No),
+        false => Some(written.into_values().flatten().collect()),
+    };
     Ok(BatchExecuteStatementOutput {
         responses,
-        consumed_capacity: capacity(req.return_consumed_capacity.as_deref(), units, Split::No),
+        consumed_capacity,
     })
 }
 
@@ -400,28 +409,18 @@ pub(crate) fn execute_transaction(
         return Err(canceled(&reasons));
     }
 
-    let tx = Txn::begin(&state.conn)?;
-    let mut deltas: BTreeMap<String, Delta> = BTreeMap::new();
-    let mut units: BTreeMap<String, f64> = BTreeMap::new();
-    for step in steps.iter().flatten() {
-        if step.skip {
-            *units.entry(step.table.clone()).or_default() += 2.0;
-            continue;
+    let mut batch = WriteBatch::new(&mut state, Billing::Transactional);
+    for step in steps.into_iter().flatten() {
+        match step.write {
+            // EXISTS is charged like a ConditionCheck.
+            StepWrite::Check => batch.charge(&step.table, 1.0),
+            StepWrite::Delete => batch.delete(&step.table, step.pk, step.sk)?,
+            StepWrite::Put(item, enc) => batch.put(&step.table, step.pk, step.sk, &item, enc)?,
         }
-        let t = &state.tables[&step.table];
-        let delta = deltas.entry(step.table.clone()).or_default();
-        let new = step.new.as_ref().map(|(i, e)| (i, e));
-        let out = write_item(&tx, t, &step.pk, &step.sk, new, delta)?;
-        let old = out.old.as_ref().map_or(0, |o| o.size);
-        let size = old.max(new.map_or(0, |(_, e)| e.size));
-        let index_units: f64 = out.index_writes.iter().map(|w| w.units).sum();
-        *units.entry(step.table.clone()).or_default() += 2.0 * (write_units(size) + index_units);
     }
-    tx.commit()?;
-    for (table, delta) in deltas {
-        delta.apply(state.tables.get_mut(&table).expect("looked up above"));
-    }
-    let consumed_capacity = capacity(mode, units, Split::Write);
+    let done = batch.commit(false)?;
+    let list = write_capacity(mode, &done.charges, Split::Write);
+    let consumed_capacity = (!list.is_empty()).then_some(list);
     if let (Some(token), Some(d)) = (&req.client_request_token, digest) {
         db.tokens().remember(
             token,

@@ -7,14 +7,15 @@ pub mod ast;
 pub(crate) mod batch;
 
 use crate::db::Database;
+use crate::engine::update::{Returned, UpdateAction};
 use crate::error::{Error, ErrorCode, Result};
 use crate::expr::ir::{self, CmpOp, Path, PathElem};
 use crate::expr::update::{SetOperand, SetValue, Update};
 use crate::model::codec::{check_value, encode_item};
 use crate::model::key::{encode_key_value, ScalarType};
 use crate::model::value::{AttributeValue, Item};
+use crate::ops::common::EmptyKeyWording;
 use crate::ops::common::{check_index_keys, check_item_size, key_of_item, key_of_key};
-use crate::ops::common::{EmptyKeyWording, MAX_ITEM_SIZE};
 use crate::ops::query::{filter_key_attribute, ReadExpressions};
 use crate::ops::single_write::{check_condition, execute, WriteMembers};
 use crate::storage::schema::TableMeta;
@@ -958,12 +959,20 @@ pub(crate) struct Step {
     pub pk: Vec<u8>,
     /// Encoded sort key.
     pub sk: Vec<u8>,
-    /// The new item (None deletes; `skip` writes nothing).
-    pub new: Option<(Item, crate::model::codec::EncodedItem)>,
-    /// Nothing to write (DELETE of a missing item).
-    pub skip: bool,
+    /// What the statement does to the item.
+    pub write: StepWrite,
     /// The item RETURNING asked for.
     pub returning: Option<Item>,
+}
+
+/// What an evaluated statement does to its item.
+pub(crate) enum StepWrite {
+    /// INSERT or UPDATE: the new item and its encoding.
+    Put(Item, crate::model::codec::EncodedItem),
+    /// DELETE (of a missing item: a silent no-op, still charged).
+    Delete,
+    /// EXISTS: reads only, charged like a ConditionCheck.
+    Check,
 }
 
 /// Checks and evaluates one INSERT, UPDATE or DELETE against the current state: conditions,
@@ -1000,8 +1009,7 @@ pub(crate) fn evaluate(
                 table: table.clone(),
                 pk,
                 sk,
-                new: Some((item, enc)),
-                skip: false,
+                write: StepWrite::Put(item, enc),
                 returning: None,
             })
         }
@@ -1022,12 +1030,8 @@ pub(crate) fn evaluate(
             let t = state.table(table).ok_or_else(Error::resource_not_found)?;
             let (key, rest) = split_key(t, cond)?;
             let (pk, sk) = key_of_key(t, &key, EmptyKeyWording::NotValid)?;
-            let keys: Vec<&str> = t.key.attrs().map(|a| a.name.as_str()).collect();
-            if let Some(k) = crate::expr::update::key_attribute_touched(&update, &keys) {
-                return Err(Error::invalid_param(format!(
-                    "Cannot update attribute {k}. This attribute is part of the key"
-                )));
-            }
+            let action = UpdateAction::Expression(&update);
+            action.check_key_untouched(t)?;
             // Unlike UpdateItem, an UPDATE statement never creates the item.
             let Some((old, _)) = state.get_item(t, &pk, &sk)? else {
                 return Err(condition_failed());
@@ -1035,29 +1039,19 @@ pub(crate) fn evaluate(
             if let Some(c) = &rest {
                 check_condition(c, Some(old.clone()), &m)?;
             }
-            let new = crate::expr::update::apply(&update, &old)?;
-            let enc = encode_item(&new)?;
-            if enc.size > MAX_ITEM_SIZE {
-                return Err(Error::validation(
-                    "Item size to update has exceeded the maximum allowed size",
-                ));
-            }
-            check_index_keys(t, &new)?;
-            let paths = update.paths();
-            let out = match returning {
-                None => None,
-                Some(Returning::AllOld) => Some(old),
-                Some(Returning::AllNew) => Some(new.clone()),
-                Some(Returning::ModifiedOld) => Some(crate::expr::projection::apply(&old, &paths)),
-                Some(Returning::ModifiedNew) => Some(crate::expr::projection::apply(&new, &paths)),
-            }
-            .filter(|i| !i.is_empty());
+            let new = action.apply(t, old.clone())?;
+            let which = returning.map(|r| match r {
+                Returning::AllOld => Returned::AllOld,
+                Returning::AllNew => Returned::AllNew,
+                Returning::ModifiedOld => Returned::UpdatedOld,
+                Returning::ModifiedNew => Returned::UpdatedNew,
+            });
+            let out = which.and_then(|w| action.returned(w, Some(old), &new.item));
             Ok(Step {
                 table: table.clone(),
                 pk,
                 sk,
-                new: Some((new, enc)),
-                skip: false,
+                write: StepWrite::Put(new.item, new.encoded),
                 returning: out,
             })
         }
@@ -1084,9 +1078,7 @@ pub(crate) fn evaluate(
                 table: table.clone(),
                 pk,
                 sk,
-                new: None,
-                // Deleting a missing item is a silent no-op.
-                skip: old.is_none(),
+                write: StepWrite::Delete,
                 returning: old.filter(|_| returning.is_some()),
             })
         }
@@ -1103,8 +1095,7 @@ pub(crate) fn evaluate(
                 table,
                 pk,
                 sk,
-                new: None,
-                skip: true,
+                write: StepWrite::Check,
                 returning: None,
             })
         }
@@ -1155,24 +1146,17 @@ pub(crate) fn target(
 pub(crate) fn write(db: &Database, p: &Prepared<'_>, o: &WriteOptions<'_>) -> Result<WriteOut> {
     let mut state = db.lock();
     let step = evaluate(&state, p, o)?;
-    if step.skip {
-        return Ok(WriteOut {
-            item: None,
-            consumed_capacity: crate::ops::common::consumed(
-                o.return_consumed_capacity,
-                &step.table,
-                1.0,
-                &[],
-            ),
-        });
-    }
-    let new = step.new.as_ref().map(|(i, e)| (i, e));
+    let (item, enc) = match step.write {
+        StepWrite::Put(item, enc) => (Some(item), Some(enc)),
+        StepWrite::Delete => (None, None),
+        StepWrite::Check => return Err(exists_outside_transaction()),
+    };
     let out = execute(
         &mut state,
         &step.table,
-        &step.pk,
-        &step.sk,
-        new,
+        step.pk,
+        step.sk,
+        item.as_ref().zip(enc),
         &members(o),
         None,
         false,

@@ -21,7 +21,8 @@ const TARGET_PREFIX: &str = "DynamoDB_20120810.";
 pub fn router(db: Database) -> axum::Router {
     let route = axum::routing::any(
         |axum::extract::State(db): axum::extract::State<Database>, req: axum::extract::Request| async move {
-            handle(&db, req).await
+            // The host application's runtime threads never wait on SQLite.
+            handle_in(&db, req, Offload::Always).await
         },
     );
     axum::Router::new()
@@ -103,11 +104,29 @@ pub async fn serve(
     db.checkpoint().map_err(std::io::Error::other)
 }
 
+/// Which engine calls leave the async worker for a blocking thread.
+#[derive(Clone, Copy, PartialEq)]
+enum Offload {
+    /// Writes of a file database, so that reads keep being served meanwhile ([`serve`]: its
+    /// in-memory calls take microseconds, less than a thread hop).
+    FileWrites,
+    /// Every call ([`router`]: the host application's runtime must not block).
+    Always,
+}
+
 /// Answers one request.
 ///
 /// Checks run in DynamoDB's order: size, CORS / health, method and content type, JSON syntax,
 /// target, authentication, empty body, then the operation's own validation.
 pub async fn handle<B>(db: &Database, req: Request<B>) -> Response<Full<Bytes>>
+where
+    B: http_body::Body<Data = Bytes>,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    handle_in(db, req, Offload::FileWrites).await
+}
+
+async fn handle_in<B>(db: &Database, req: Request<B>, offload: Offload) -> Response<Full<Bytes>>
 where
     B: http_body::Body<Data = Bytes>,
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
@@ -143,10 +162,22 @@ where
             return error_response(&e, json_type);
         }
     };
+    // ARNs name the region the request was signed for.
+    let scoped;
+    let db = match credential_region(headers) {
+        Some(region) if region != db.region() => {
+            scoped = db.with_region(region);
+            &scoped
+        }
+        _ => db,
+    };
     let result = match check(headers, &body) {
         // A file database reads on its own connections: a write runs on a blocking thread so
         // that reads keep being served meanwhile.
-        Ok(op) if db.reads_in_parallel() && !Database::is_parallel_read(op) => {
+        Ok(op)
+            if offload == Offload::Always
+                || (db.reads_in_parallel() && !Database::is_parallel_read(op)) =>
+        {
             let (db, body) = (db.clone(), body.clone());
             tokio::task::spawn_blocking(move || execute(&db, op, &body))
                 .await
@@ -216,6 +247,15 @@ where
         }
     }
     Ok(first.unwrap_or_else(|| joined.into()))
+}
+
+/// The region of a SigV4 Authorization header's credential scope
+/// (`Credential=KEY/DATE/REGION/SERVICE/aws4_request`).
+fn credential_region(headers: &HeaderMap) -> Option<&str> {
+    let auth = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (_, rest) = auth.split_once("Credential=")?;
+    let credential = rest.split([',', ' ']).next()?;
+    credential.split('/').nth(2)
 }
 
 /// The protocol checks before an operation runs; the operation's name when they pass.
@@ -525,6 +565,97 @@ mod tests {
         .await
         .unwrap();
         assert!(response.starts_with("HTTP/1.1 200 OK"), "{response}");
+        assert!(response.ends_with(r#"{"TableNames":[]}"#), "{response}");
+    }
+
+    #[tokio::test]
+    async fn arns_carry_the_region_of_the_credential_scope() {
+        let db = Database::memory().unwrap();
+        let create = |name: &str, region: &str| {
+            let body = format!(
+                r#"{{"TableName": "{name}", "BillingMode": "PAY_PER_REQUEST",
+                "AttributeDefinitions": [{{"AttributeName": "pk", "AttributeType": "S"}}],
+                "KeySchema": [{{"AttributeName": "pk", "KeyType": "HASH"}}]}}"#
+            );
+            Request::post("/")
+                .header("content-type", "application/x-amz-json-1.0")
+                .header("x-amz-target", "DynamoDB_20120810.CreateTable")
+                .header(
+                    "authorization",
+                    format!(
+                        "AWS4-HMAC-SHA256 Credential=AKID/20261204/{region}/dynamodb/aws4_request, \
+                         SignedHeaders=host, Signature=0"
+                    ),
+                )
+                .body(Full::new(Bytes::from(body)))
+                .unwrap()
+        };
+        let r = handle(&db, create("west", "eu-west-2")).await;
+        assert_eq!(
+            body_of(r).await["TableDescription"]["TableArn"],
+            "arn:aws:dynamodb:eu-west-2:000000000000:table/west"
+        );
+        // No credential scope, or one that is not a region's shape: the default region.
+        let r = handle(
+            &db,
+            post(
+                "DynamoDB_20120810.DescribeTable",
+                r#"{"TableName": "west"}"#,
+            ),
+        );
+        assert_eq!(
+            body_of(r.await).await["Table"]["TableArn"],
+            "arn:aws:dynamodb:eu-west-2:000000000000:table/west"
+        );
+        let r = handle(&db, create("odd", "Not/A Region")).await;
+        assert_eq!(
+            body_of(r).await["TableDescription"]["TableArn"],
+            "arn:aws:dynamodb:us-east-1:000000000000:table/odd"
+        );
+    }
+
+    #[tokio::test]
+    async fn router_keeps_engine_calls_off_the_async_worker() {
+        use std::io::{Read, Write};
+        // One runtime thread: if a handler blocked it on SQLite, nothing else would run.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let db = Database::memory().unwrap();
+        let app = router(db.clone());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        // The writer is held for 2 s, as a long write would hold it.
+        let (held_tx, held_rx) = std::sync::mpsc::channel();
+        let holder = std::thread::spawn(move || {
+            let writer = db.lock();
+            held_tx.send(()).unwrap();
+            std::thread::sleep(std::time::Duration::from_secs(2));
+            drop(writer);
+        });
+        held_rx.recv().unwrap();
+        let client = std::thread::spawn(move || {
+            let mut s = std::net::TcpStream::connect(addr).unwrap();
+            s.write_all(
+                b"POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\
+                  Content-Type: application/x-amz-json-1.0\r\n\
+                  X-Amz-Target: DynamoDB_20120810.ListTables\r\n\
+                  Authorization: AWS4 x\r\nContent-Length: 2\r\n\r\n{}",
+            )
+            .unwrap();
+            let mut out = String::new();
+            s.read_to_string(&mut out).unwrap();
+            out
+        });
+        let started = std::time::Instant::now();
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let waited = started.elapsed();
+        assert!(
+            waited < std::time::Duration::from_millis(1500),
+            "the runtime thread was blocked for {waited:?}"
+        );
+        let response = tokio::task::spawn_blocking(move || client.join().unwrap())
+            .await
+            .unwrap();
+        holder.join().unwrap();
         assert!(response.ends_with(r#"{"TableNames":[]}"#), "{response}");
     }
 }

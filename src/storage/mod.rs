@@ -2,7 +2,7 @@
 //!
 //! Each DynamoDB table is one `WITHOUT ROWID` SQLite table `t<id>(pk, sk, size, item)` keyed
 //! by the encoded key values; each secondary index is a table `t<id>_x<n>(ipk, isk, pk, sk,
-//! size)` maintained by [`write::write_item`]. Internal names are built from integers only.
+//! size)` maintained by [`write::WriteBatch`]. Internal names are built from integers only.
 
 pub(crate) mod read;
 pub(crate) mod readers;

@@ -1,8 +1,13 @@
-//! The one write path: every item mutation goes through [`write_item`], which keeps the
-//! secondary indexes and the counters in step inside the caller's transaction.
+//! The one write pipeline. Every item mutation is staged in a [`WriteBatch`], which reads the
+//! item being replaced and works out the base row, every index entry, the counter changes and
+//! the capacity units; [`WriteBatch::commit`] then runs all of it as one SQLite transaction
+//! (or as one statement when the whole batch is a single statement) and only then changes the
+//! in-memory counters. Rows that ride with a write (stream records, TTL bookkeeping) are added
+//! here and nowhere else.
 
 use super::schema::{IndexMeta, ProjectionKind, TableMeta};
-use crate::error::Result;
+use super::{State, Txn};
+use crate::error::{Error, Result};
 use crate::model::codec::{decode_attributes, encode_value, EncodedItem};
 use crate::model::key::{encode_key_value, ScalarType};
 use crate::model::value::{AttributeValue, Item};
@@ -23,25 +28,18 @@ pub(crate) struct IndexUnits {
     pub units: f64,
 }
 
-/// What a write replaced, and which indexes it touched.
-#[derive(Debug, Default)]
-pub(crate) struct WriteOutcome {
-    pub old: Option<StoredItem>,
-    pub index_writes: Vec<IndexUnits>,
-}
-
 /// Counter changes to apply once the transaction commits.
 #[derive(Debug, Default)]
-pub(crate) struct Delta {
-    pub items: i64,
-    pub bytes: i64,
+struct Delta {
+    items: i64,
+    bytes: i64,
     /// Per index (same order as `TableMeta::indexes`): item and byte changes.
-    pub indexes: Vec<(i64, i64)>,
+    indexes: Vec<(i64, i64)>,
 }
 
 impl Delta {
     /// Applies the changes to a table's counters.
-    pub fn apply(self, t: &mut TableMeta) {
+    fn apply(self, t: &mut TableMeta) {
         t.item_count += self.items;
         t.size_bytes += self.bytes;
         for (ix, (n, b)) in t.indexes.iter_mut().zip(self.indexes) {
@@ -52,94 +50,374 @@ impl Delta {
 }
 
 /// Write units for a size: 1 KB units, at least one.
-pub(crate) fn write_units(size: usize) -> f64 {
+fn write_units(size: usize) -> f64 {
     size.div_ceil(1024).max(1) as f64
 }
 
-/// Puts (`new = Some`) or deletes (`new = None`) the item at an encoded key.
-pub(crate) fn write_item(
+/// How a batch is billed: transactions charge twice a plain write's units.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub(crate) enum Billing {
+    Standard,
+    Transactional,
+}
+
+impl Billing {
+    fn factor(self) -> f64 {
+        match self {
+            Billing::Standard => 1.0,
+            Billing::Transactional => 2.0,
+        }
+    }
+}
+
+/// What a batch charged one table.
+#[derive(Debug)]
+pub(crate) struct Charge {
+    /// The table's name.
+    pub table: String,
+    /// Units charged to the table itself.
+    pub units: f64,
+    /// Units charged to each index written, one entry per index.
+    pub indexes: Vec<IndexUnits>,
+}
+
+/// The size of an item collection a batch wrote to (tables with an LSI only).
+#[derive(Debug)]
+pub(crate) struct Collection {
+    /// The table's name.
+    pub table: String,
+    /// The encoded partition key.
+    pub pk: Vec<u8>,
+    /// Bytes in the collection (table rows and LSI entries), after the batch.
+    pub bytes: i64,
+}
+
+/// What a committed batch did.
+#[derive(Debug)]
+pub(crate) struct Committed {
+    /// The item each write replaced (None when there was none), in the order staged.
+    pub old: Vec<Option<StoredItem>>,
+    /// Units per table, in table-name order.
+    pub charges: Vec<Charge>,
+    /// Collections written, when asked for: per table in name order, each partition once in
+    /// the order first written.
+    pub collections: Vec<Collection>,
+}
+
+/// The base-row statement of one write.
+enum RowOp {
+    Upsert(EncodedItem),
+    Delete,
+}
+
+/// One index statement of one write.
+enum IndexOp {
+    Insert(Entry),
+    /// The key is unchanged but the projected attributes changed (new size).
+    Update(Entry),
+    Delete {
+        ipk: Vec<u8>,
+        isk: Vec<u8>,
+    },
+}
+
+/// One staged mutation.
+struct Staged {
+    /// Position in `WriteBatch::tables`.
+    table: usize,
+    pk: Vec<u8>,
+    sk: Vec<u8>,
+    row: Option<RowOp>,
+    /// (position in `TableMeta::indexes`, statement).
+    index_ops: Vec<(usize, IndexOp)>,
+    old: Option<StoredItem>,
+}
+
+/// What a batch does to one table.
+struct TableWrites {
+    name: String,
+    delta: Delta,
+    units: f64,
+    indexes: Vec<IndexUnits>,
+    /// Partitions written, each once, in the order first written.
+    pks: Vec<Vec<u8>>,
+}
+
+/// Item mutations staged for one atomic commit: the only way items are written.
+pub(crate) struct WriteBatch<'s> {
+    state: &'s mut State,
+    billing: Billing,
+    writes: Vec<Staged>,
+    tables: Vec<TableWrites>,
+}
+
+impl<'s> WriteBatch<'s> {
+    /// An empty batch over the writer's state.
+    pub fn new(state: &'s mut State, billing: Billing) -> WriteBatch<'s> {
+        WriteBatch {
+            state,
+            billing,
+            writes: Vec::new(),
+            tables: Vec::new(),
+        }
+    }
+
+    /// Stages a put of `item` (encoded as `enc`) at an encoded key, replacing any item there.
+    pub fn put(
+        &mut self,
+        table: &str,
+        pk: Vec<u8>,
+        sk: Vec<u8>,
+        item: &Item,
+        enc: EncodedItem,
+    ) -> Result<()> {
+        self.stage(table, pk, sk, Some((item, enc)))
+    }
+
+    /// Stages the delete of the item at an encoded key (a missing item writes nothing but is
+    /// still charged, as DynamoDB charges it).
+    pub fn delete(&mut self, table: &str, pk: Vec<u8>, sk: Vec<u8>) -> Result<()> {
+        self.stage(table, pk, sk, None)
+    }
+
+    /// Charges a table units for an action that writes nothing (a transaction's
+    /// ConditionCheck), scaled by the batch's billing.
+    pub fn charge(&mut self, table: &str, units: f64) {
+        let i = table_slot(&mut self.tables, table);
+        self.tables[i].units += units * self.billing.factor();
+    }
+
+    fn stage(
+        &mut self,
+        table: &str,
+        pk: Vec<u8>,
+        sk: Vec<u8>,
+        new: Option<(&Item, EncodedItem)>,
+    ) -> Result<()> {
+        let t = self
+            .state
+            .tables
+            .get(table)
+            .ok_or_else(Error::resource_not_found)?;
+        let slot = table_slot(&mut self.tables, table);
+        // Staged writes are not visible to later ones: one item twice would read a stale old.
+        if self
+            .writes
+            .iter()
+            .any(|w| w.table == slot && w.pk == pk && w.sk == sk)
+        {
+            return Err(Error::internal("one item staged twice in a write batch"));
+        }
+        let old = read_stored(&self.state.conn, t, &pk, &sk)?;
+        let factor = self.billing.factor();
+        let tw = &mut self.tables[slot];
+        if tw.delta.indexes.len() < t.indexes.len() {
+            tw.delta.indexes.resize(t.indexes.len(), (0, 0));
+        }
+        let old_size = old.as_ref().map_or(0, |o| o.size);
+        let new_size = new.as_ref().map_or(0, |(_, e)| e.size);
+        tw.delta.items += i64::from(new.is_some()) - i64::from(old.is_some());
+        tw.delta.bytes += new_size as i64 - old_size as i64;
+        // Writes are charged for the larger of the old and new item.
+        tw.units += factor * write_units(old_size.max(new_size));
+
+        let mut index_ops = Vec::new();
+        for (i, ix) in t.indexes.iter().enumerate() {
+            let old_entry = match &old {
+                Some(o) => {
+                    let item =
+                        decode_attributes(&o.bytes, |n| ix.key.has(n) || ix.projects(&t.key, n))?;
+                    entry(t, ix, &item, o.size)
+                }
+                None => None,
+            };
+            let new_entry = new
+                .as_ref()
+                .and_then(|(item, e)| entry(t, ix, item, e.size));
+            let d = &mut tw.delta.indexes[i];
+            let mut units = 0.0;
+            match (old_entry, new_entry) {
+                (Some(o), Some(n)) if o.ipk == n.ipk && o.isk == n.isk => {
+                    // Compare as DynamoDB values: the old side is decoded (numbers normalised).
+                    if !same_item(&o.projected, &n.projected) {
+                        d.1 += n.size as i64 - o.size as i64;
+                        units += write_units(n.size.max(o.size));
+                        index_ops.push((i, IndexOp::Update(n)));
+                    }
+                }
+                (o, n) => {
+                    if let Some(o) = o {
+                        d.0 -= 1;
+                        d.1 -= o.size as i64;
+                        units += write_units(o.size);
+                        index_ops.push((
+                            i,
+                            IndexOp::Delete {
+                                ipk: o.ipk,
+                                isk: o.isk,
+                            },
+                        ));
+                    }
+                    if let Some(n) = n {
+                        d.0 += 1;
+                        d.1 += n.size as i64;
+                        units += write_units(n.size);
+                        index_ops.push((i, IndexOp::Insert(n)));
+                    }
+                }
+            }
+            if units > 0.0 {
+                let units = units * factor;
+                match tw.indexes.iter_mut().find(|u| u.index == ix.name) {
+                    Some(u) => u.units += units,
+                    None => tw.indexes.push(IndexUnits {
+                        index: ix.name.clone(),
+                        global: ix.global,
+                        units,
+                    }),
+                }
+            }
+        }
+        if !tw.pks.contains(&pk) {
+            tw.pks.push(pk.clone());
+        }
+        let row = match new {
+            Some((_, enc)) => Some(RowOp::Upsert(enc)),
+            None if old.is_some() => Some(RowOp::Delete),
+            None => None,
+        };
+        self.writes.push(Staged {
+            table: slot,
+            pk,
+            sk,
+            row,
+            index_ops,
+            old,
+        });
+        Ok(())
+    }
+
+    /// Runs every staged statement in one transaction, then applies the counters. With
+    /// `collections`, also measures each written item collection (tables with an LSI) before
+    /// the commit, so that nothing can fail after it.
+    pub fn commit(self, collections: bool) -> Result<Committed> {
+        let WriteBatch {
+            state,
+            writes,
+            mut tables,
+            ..
+        } = self;
+        let statements: usize = writes
+            .iter()
+            .map(|w| usize::from(w.row.is_some()) + w.index_ops.len())
+            .sum();
+        // A single statement is atomic by itself; anything more is one transaction.
+        let tx = Txn::for_write(&state.conn, statements)?;
+        let mut old = Vec::with_capacity(writes.len());
+        for w in writes {
+            let t = state
+                .tables
+                .get(&tables[w.table].name)
+                .ok_or_else(Error::resource_not_found)?;
+            match &w.row {
+                Some(RowOp::Upsert(enc)) => {
+                    let mut stmt = tx.prepare_cached(&t.sql.upsert)?;
+                    stmt.execute(params![w.pk, w.sk, enc.size as i64, enc.bytes])?;
+                }
+                Some(RowOp::Delete) => {
+                    let mut stmt = tx.prepare_cached(&t.sql.delete)?;
+                    stmt.execute(params![w.pk, w.sk])?;
+                }
+                None => {}
+            }
+            for (i, op) in &w.index_ops {
+                let ix = &t.indexes[*i];
+                match op {
+                    IndexOp::Insert(e) => insert_entry(&tx, ix, e, &w.pk, &w.sk)?,
+                    IndexOp::Update(e) => {
+                        let mut stmt = tx.prepare_cached(&ix.sql.update)?;
+                        stmt.execute(params![e.ipk, e.isk, w.pk, w.sk, e.size as i64])?;
+                    }
+                    IndexOp::Delete { ipk, isk } => {
+                        let mut stmt = tx.prepare_cached(&ix.sql.delete)?;
+                        stmt.execute(params![ipk, isk, w.pk, w.sk])?;
+                    }
+                }
+            }
+            old.push(w.old);
+        }
+        tables.sort_by(|a, b| a.name.cmp(&b.name));
+        let mut measured = Vec::new();
+        if collections {
+            for tw in &tables {
+                let t = state
+                    .tables
+                    .get(&tw.name)
+                    .ok_or_else(Error::resource_not_found)?;
+                if !t.indexes.iter().any(|ix| !ix.global) {
+                    continue;
+                }
+                for pk in &tw.pks {
+                    measured.push(Collection {
+                        table: tw.name.clone(),
+                        pk: pk.clone(),
+                        bytes: state.collection_bytes(t, pk)?,
+                    });
+                }
+            }
+        }
+        tx.commit()?;
+        let mut charges = Vec::with_capacity(tables.len());
+        for tw in tables {
+            if let Some(t) = state.tables.get_mut(&tw.name) {
+                tw.delta.apply(t);
+            }
+            charges.push(Charge {
+                table: tw.name,
+                units: tw.units,
+                indexes: tw.indexes,
+            });
+        }
+        Ok(Committed {
+            old,
+            charges,
+            collections: measured,
+        })
+    }
+}
+
+/// The position of a table's entry in a batch, added when the table is new to it.
+fn table_slot(tables: &mut Vec<TableWrites>, table: &str) -> usize {
+    match tables.iter().position(|t| t.name == table) {
+        Some(i) => i,
+        None => {
+            tables.push(TableWrites {
+                name: table.to_string(),
+                delta: Delta::default(),
+                units: 0.0,
+                indexes: Vec::new(),
+                pks: Vec::new(),
+            });
+            tables.len() - 1
+        }
+    }
+}
+
+fn read_stored(
     conn: &Connection,
     t: &TableMeta,
     pk: &[u8],
     sk: &[u8],
-    new: Option<(&Item, &EncodedItem)>,
-    delta: &mut Delta,
-) -> Result<WriteOutcome> {
-    let old = {
-        let mut stmt = conn.prepare_cached(&t.sql.select)?;
-        stmt.query_row(params![pk, sk], |r| {
+) -> Result<Option<StoredItem>> {
+    let mut stmt = conn.prepare_cached(&t.sql.select)?;
+    Ok(stmt
+        .query_row(params![pk, sk], |r| {
             Ok(StoredItem {
                 bytes: r.get(0)?,
                 size: r.get::<_, i64>(1)? as usize,
             })
         })
-        .optional()?
-    };
-    match new {
-        Some((_, enc)) => {
-            let mut stmt = conn.prepare_cached(&t.sql.upsert)?;
-            stmt.execute(params![pk, sk, enc.size as i64, enc.bytes])?;
-        }
-        None if old.is_some() => {
-            let mut stmt = conn.prepare_cached(&t.sql.delete)?;
-            stmt.execute(params![pk, sk])?;
-        }
-        None => {}
-    }
-    delta.items += i64::from(new.is_some()) - i64::from(old.is_some());
-    delta.bytes +=
-        new.map_or(0, |(_, e)| e.size as i64) - old.as_ref().map_or(0, |o| o.size as i64);
-
-    let mut index_writes = Vec::new();
-    if delta.indexes.len() < t.indexes.len() {
-        delta.indexes.resize(t.indexes.len(), (0, 0));
-    }
-    for (i, ix) in t.indexes.iter().enumerate() {
-        let old_entry = match &old {
-            Some(o) => {
-                let item =
-                    decode_attributes(&o.bytes, |n| ix.key.has(n) || ix.projects(&t.key, n))?;
-                entry(t, ix, &item, o.size)
-            }
-            None => None,
-        };
-        let new_entry = new.and_then(|(item, enc)| entry(t, ix, item, enc.size));
-        let mut units = 0.0;
-        match (&old_entry, &new_entry) {
-            (Some(o), Some(n)) if o.ipk == n.ipk && o.isk == n.isk => {
-                // Compare as DynamoDB values: the old side is decoded (numbers normalised).
-                if !same_item(&o.projected, &n.projected) {
-                    let mut stmt = conn.prepare_cached(&ix.sql.update)?;
-                    stmt.execute(params![n.ipk, n.isk, pk, sk, n.size as i64])?;
-                    delta.indexes[i].1 += n.size as i64 - o.size as i64;
-                    units += write_units(n.size.max(o.size));
-                }
-            }
-            _ => {
-                if let Some(o) = &old_entry {
-                    let mut stmt = conn.prepare_cached(&ix.sql.delete)?;
-                    stmt.execute(params![o.ipk, o.isk, pk, sk])?;
-                    delta.indexes[i].0 -= 1;
-                    delta.indexes[i].1 -= o.size as i64;
-                    units += write_units(o.size);
-                }
-                if let Some(n) = &new_entry {
-                    insert_entry(conn, ix, n, pk, sk)?;
-                    delta.indexes[i].0 += 1;
-                    delta.indexes[i].1 += n.size as i64;
-                    units += write_units(n.size);
-                }
-            }
-        }
-        if units > 0.0 {
-            index_writes.push(IndexUnits {
-                index: ix.name.clone(),
-                global: ix.global,
-                units,
-            });
-        }
-    }
-    Ok(WriteOutcome { old, index_writes })
+        .optional()?)
 }
 
 /// An item's entry in one index.
@@ -153,8 +431,10 @@ struct Entry {
 
 fn same_item(a: &Item, b: &Item) -> bool {
     a.len() == b.len()
-        && a.iter()
-            .all(|(k, v)| b.get(k).is_some_and(|w| crate::expr::eval::equal(v, w)))
+        && a.iter().all(|(k, v)| {
+            b.get(k)
+                .is_some_and(|w| crate::model::value::same_value(v, w))
+        })
 }
 
 /// An index key value, or None when DynamoDB would not index the item by it (absent, another
@@ -215,7 +495,9 @@ fn insert_entry(conn: &Connection, ix: &IndexMeta, e: &Entry, pk: &[u8], sk: &[u
     Ok(())
 }
 
-/// Fills a new index from every item of its table; returns (entries, bytes).
+/// Fills a new index from every item of its table (inside the caller's transaction, which
+/// also creates the index table); returns (entries, bytes). It adds index entries only, no
+/// item changes, so nothing else rides with it.
 pub(crate) fn backfill(conn: &Connection, t: &TableMeta, ix: &IndexMeta) -> Result<(i64, i64)> {
     let mut stmt = conn.prepare(&format!("SELECT pk, sk, size, item FROM {}", t.sql.name))?;
     let mut rows = stmt.query([])?;
@@ -233,4 +515,104 @@ pub(crate) fn backfill(conn: &Connection, t: &TableMeta, ix: &IndexMeta) -> Resu
         }
     }
     Ok((count, bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::codec::encode_item;
+    use crate::types::{
+        AttributeDefinition, IndexDescription, KeySchemaElement, Projection, TableDescription,
+    };
+
+    /// A table `t` keyed by `pk` (S) with a GSI `g` on `g` (S, ALL).
+    fn state() -> State {
+        let attr = |n: &str| AttributeDefinition {
+            attribute_name: Some(n.into()),
+            attribute_type: Some("S".into()),
+        };
+        let hash = |n: &str| {
+            vec![KeySchemaElement {
+                attribute_name: Some(n.into()),
+                key_type: Some("HASH".into()),
+            }]
+        };
+        let mut s = State::memory().unwrap();
+        s.create_table(TableDescription {
+            table_name: "t".into(),
+            attribute_definitions: vec![attr("pk"), attr("g")],
+            key_schema: hash("pk"),
+            global_secondary_indexes: Some(vec![IndexDescription {
+                index_name: "g".into(),
+                key_schema: hash("g"),
+                projection: Projection {
+                    projection_type: Some("ALL".into()),
+                    ..Default::default()
+                },
+                ..Default::default()
+            }]),
+            ..Default::default()
+        })
+        .unwrap();
+        s
+    }
+
+    fn item(pk: &str, g: Option<&str>) -> (Item, EncodedItem) {
+        let mut item = Item::new();
+        item.insert("pk".into(), AttributeValue::S(pk.into()));
+        if let Some(g) = g {
+            item.insert("g".into(), AttributeValue::S(g.into()));
+        }
+        let enc = encode_item(&item).unwrap();
+        (item, enc)
+    }
+
+    fn rows(s: &State, sql: &str) -> i64 {
+        s.conn.query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+
+    #[test]
+    fn a_batch_commits_rows_and_index_entries_together_or_not_at_all() {
+        let mut s = state();
+        let (a, a_enc) = item("a", Some("x"));
+        let (b, b_enc) = item("b", None);
+        let mut batch = WriteBatch::new(&mut s, Billing::Standard);
+        batch.put("t", b"a".to_vec(), vec![], &a, a_enc).unwrap();
+        batch.put("t", b"b".to_vec(), vec![], &b, b_enc).unwrap();
+        let done = batch.commit(false).unwrap();
+        assert_eq!(done.charges[0].units, 2.0);
+        assert_eq!(done.charges[0].indexes[0].units, 1.0);
+        assert_eq!(rows(&s, "SELECT count(*) FROM t1"), 2);
+        assert_eq!(rows(&s, "SELECT count(*) FROM t1_x1"), 1);
+        assert_eq!(s.tables["t"].item_count, 2);
+        assert_eq!(s.tables["t"].indexes[0].item_count, 1);
+
+        // The index insert fails after the row's upsert ran: neither stays, counters unchanged.
+        let (c, c_enc) = item("c", Some("y"));
+        let mut batch = WriteBatch::new(&mut s, Billing::Standard);
+        batch.put("t", b"c".to_vec(), vec![], &c, c_enc).unwrap();
+        batch.state.conn.execute_batch("DROP TABLE t1_x1").unwrap();
+        assert!(batch.commit(false).is_err());
+        assert!(
+            s.conn.is_autocommit(),
+            "the failed batch's transaction is rolled back"
+        );
+        assert_eq!(rows(&s, "SELECT count(*) FROM t1 WHERE pk = x'63'"), 0);
+        assert_eq!(s.tables["t"].item_count, 2);
+    }
+
+    #[test]
+    fn one_item_staged_twice_is_refused() {
+        let mut s = state();
+        let (a, a_enc) = item("a", None);
+        let mut batch = WriteBatch::new(&mut s, Billing::Transactional);
+        batch.put("t", b"a".to_vec(), vec![], &a, a_enc).unwrap();
+        assert!(batch.delete("t", b"a".to_vec(), vec![]).is_err());
+        // A missing table is DynamoDB's ResourceNotFoundException, not a panic.
+        let e = batch.delete("nope", b"a".to_vec(), vec![]).unwrap_err();
+        assert_eq!(e.code(), crate::ErrorCode::ResourceNotFoundException);
+        let done = batch.commit(false).unwrap();
+        assert_eq!(done.charges.len(), 1, "the missing table is not charged");
+        assert_eq!(done.charges[0].units, 2.0, "transactions charge twice");
+    }
 }

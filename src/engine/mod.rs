@@ -1,0 +1,6 @@
+//! The engine: what operations share below the request level. Items checked against their
+//! table's schema (`item`) and the one update evaluator (`update`); the write pipeline it
+//! feeds is `storage::write::WriteBatch`.
+
+pub(crate) mod item;
+pub(crate) mod update;
