@@ -37,7 +37,7 @@ pub fn eq(a: &[u8], b: &[u8]) -> bool {
         (Some(x), Some(y)) if x != y => false,
         (Some(&x), Some(_)) if is_scalar(x) || x <= tag::TRUE => a == b,
         _ => match (decode_comparable(a), decode_comparable(b)) {
-            (Some(x), Some(y)) => crate::expr::eval::equal(&x, &y),
+            (Some(x), Some(y)) => crate::model::value::same_value(&x, &y),
             _ => false,
         },
     }
@@ -86,15 +86,39 @@ fn raw_order(raw: &[u8], c: &[u8]) -> Option<Ordering> {
     (t == ct).then(|| payload.cmp(cp))
 }
 
+/// The SQL names of the functions: registration and the SQL that calls them use these.
+pub mod names {
+    /// `dynoxide_segment(pk, total)`: a partition key's parallel-scan segment.
+    pub const SEGMENT: &str = "dynoxide_segment";
+    /// `ddb_path(item, path)`: the comparable form of the value at a path, or NULL.
+    pub const PATH: &str = "ddb_path";
+    /// `ddb_path_eq(item, path, v)`: `path = v`, compared in place.
+    pub const PATH_EQ: &str = "ddb_path_eq";
+    /// `ddb_path_order(item, path, v)`: -1, 0 or 1 for `path` against `v`, or NULL.
+    pub const PATH_ORDER: &str = "ddb_path_order";
+    /// `ddb_eq(a, b)`: DynamoDB equality of two comparable values.
+    pub const EQ: &str = "ddb_eq";
+    /// `ddb_order(a, b)`: -1, 0 or 1, or NULL when the two do not compare.
+    pub const ORDER: &str = "ddb_order";
+    /// `ddb_begins_with(a, b)`.
+    pub const BEGINS_WITH: &str = "ddb_begins_with";
+    /// `ddb_contains(a, b)`.
+    pub const CONTAINS: &str = "ddb_contains";
+    /// `ddb_size(v)`: DynamoDB's size() as a comparable N, or NULL.
+    pub const SIZE: &str = "ddb_size";
+    /// `ddb_type(v)`: the type name of a comparable value.
+    pub const TYPE: &str = "ddb_type";
+}
+
 /// Registers every function on a connection (before any statement uses them).
 pub fn register(conn: &Connection) -> rusqlite::Result<()> {
-    conn.create_scalar_function("dynoxide_segment", 2, flags(), |ctx| {
+    conn.create_scalar_function(names::SEGMENT, 2, flags(), |ctx| {
         let key = ctx.get_raw(0).as_blob().unwrap_or_default();
         let total: i64 = ctx.get(1)?;
         Ok(segment_of(key, total))
     })?;
     // ddb_path(item, path): the comparable form of the value at a path, or NULL.
-    conn.create_scalar_function("ddb_path", 2, flags(), |ctx| {
+    conn.create_scalar_function(names::PATH, 2, flags(), |ctx| {
         Ok(match (blob(ctx, 0), blob(ctx, 1)) {
             (Some(item), Some(path)) => find(item, path).map(|raw| Value::Blob(comparable(raw))),
             _ => None,
@@ -103,13 +127,13 @@ pub fn register(conn: &Connection) -> rusqlite::Result<()> {
     })?;
     // ddb_path_eq / ddb_path_order(item, path, v): the common `path <op> :value` in one call,
     // comparing in place.
-    conn.create_scalar_function("ddb_path_eq", 3, flags(), |ctx| {
+    conn.create_scalar_function(names::PATH_EQ, 3, flags(), |ctx| {
         Ok(match (blob(ctx, 0), blob(ctx, 1), blob(ctx, 2)) {
             (Some(item), Some(path), Some(v)) => find(item, path).is_some_and(|raw| raw_eq(raw, v)),
             _ => false,
         })
     })?;
-    conn.create_scalar_function("ddb_path_order", 3, flags(), |ctx| {
+    conn.create_scalar_function(names::PATH_ORDER, 3, flags(), |ctx| {
         Ok(match (blob(ctx, 0), blob(ctx, 1), blob(ctx, 2)) {
             (Some(item), Some(path), Some(v)) => find(item, path)
                 .and_then(|raw| raw_order(raw, v))
@@ -117,17 +141,17 @@ pub fn register(conn: &Connection) -> rusqlite::Result<()> {
             _ => None,
         })
     })?;
-    conn.create_scalar_function("ddb_eq", 2, flags(), |ctx| {
+    conn.create_scalar_function(names::EQ, 2, flags(), |ctx| {
         Ok(matches!((blob(ctx, 0), blob(ctx, 1)), (Some(a), Some(b)) if eq(a, b)))
     })?;
     // ddb_order(a, b): -1, 0 or 1, or NULL when the two do not compare.
-    conn.create_scalar_function("ddb_order", 2, flags(), |ctx| {
+    conn.create_scalar_function(names::ORDER, 2, flags(), |ctx| {
         Ok(match (blob(ctx, 0), blob(ctx, 1)) {
             (Some(a), Some(b)) => order(a, b).map(|o| o as i64),
             _ => None,
         })
     })?;
-    conn.create_scalar_function("ddb_begins_with", 2, flags(), |ctx| {
+    conn.create_scalar_function(names::BEGINS_WITH, 2, flags(), |ctx| {
         Ok(match (blob(ctx, 0), blob(ctx, 1)) {
             (Some(a), Some(b)) => {
                 matches!((a.first(), b.first()), (Some(&x), Some(&y)) if x == y && (x == tag::S || x == tag::B))
@@ -136,14 +160,14 @@ pub fn register(conn: &Connection) -> rusqlite::Result<()> {
             _ => false,
         })
     })?;
-    conn.create_scalar_function("ddb_contains", 2, flags(), |ctx| {
-        Ok(decoded_pair(ctx).is_some_and(|(x, y)| crate::expr::eval::contains(&x, &y)))
+    conn.create_scalar_function(names::CONTAINS, 2, flags(), |ctx| {
+        Ok(decoded_pair(ctx).is_some_and(|(x, y)| crate::model::value::contains(&x, &y)))
     })?;
     // ddb_size(v): DynamoDB's size() as a comparable N, or NULL.
-    conn.create_scalar_function("ddb_size", 1, flags(), |ctx| {
+    conn.create_scalar_function(names::SIZE, 1, flags(), |ctx| {
         let size = blob(ctx, 0)
             .and_then(decode_comparable)
-            .and_then(|v| crate::expr::eval::size_of(&v));
+            .and_then(|v| crate::model::value::size_of(&v));
         Ok(
             match size.and_then(|n| crate::model::Number::parse(&n.to_string()).ok()) {
                 Some(num) => {
@@ -155,7 +179,7 @@ pub fn register(conn: &Connection) -> rusqlite::Result<()> {
             },
         )
     })?;
-    conn.create_scalar_function("ddb_type", 1, flags(), |ctx| {
+    conn.create_scalar_function(names::TYPE, 1, flags(), |ctx| {
         Ok(blob(ctx, 0)
             .and_then(decode_comparable)
             .map(|v| v.type_name().to_string()))

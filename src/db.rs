@@ -1,53 +1,64 @@
 //! The public embedded API: `Database` and one method per DynamoDB operation.
 
+use crate::engine::handle::Engine;
 use crate::error::{Error, Result};
 use crate::ops;
-use crate::storage::readers::{Reader, Readers};
-use crate::storage::State;
 use crate::types::*;
 use std::path::Path;
-use std::sync::{Arc, Mutex, MutexGuard};
+
+pub use crate::engine::handle::DEFAULT_REGION;
 
 /// A Dynoxide database: in memory or in a SQLite file. Cheap to clone; clones share state.
 #[derive(Clone)]
 pub struct Database {
-    inner: Arc<Inner>,
-    /// The region named in ARNs this handle creates (tables, indexes).
-    region: Arc<str>,
+    engine: Engine,
 }
-
-struct Inner {
-    state: Mutex<State>,
-    /// File databases: read-only connections, so reads don't wait behind a write.
-    readers: Option<Readers>,
-    /// ClientRequestToken results; locked only while `state` is held.
-    tokens: Mutex<ops::transact::TokenCache>,
-}
-
-/// The region of ARNs when none is given.
-pub const DEFAULT_REGION: &str = "us-east-1";
 
 macro_rules! operations {
-    ($($(#[$doc:meta])* $method:ident : $name:literal => $input:ty, $output:ty;)*) => {
+    ($($(#[$doc:meta])* $method:ident : $variant:ident => $input:ty, $output:ty;)*) => {
+        /// A DynamoDB operation this database serves (new ones are added, so matches need a
+        /// wildcard arm).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum Operation {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl Operation {
+            /// Every operation, in the dispatcher's order.
+            pub const ALL: &'static [Operation] = &[$(Operation::$variant),*];
+
+            /// DynamoDB's name for it (the part of `X-Amz-Target` after the dot).
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Operation::$variant => stringify!($variant),)*
+                }
+            }
+
+            /// The operation DynamoDB calls `name`.
+            pub fn from_name(name: &str) -> Option<Operation> {
+                match name {
+                    $(stringify!($variant) => Some(Operation::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+
         impl Database {
             $(
                 $(#[$doc])*
                 pub fn $method(&self, request: $input) -> Result<$output> {
-                    ops::$method::run(self, request)
+                    ops::$method::run(&self.engine, request)
                 }
             )*
 
             /// Runs an operation by its DynamoDB name with a JSON request; returns JSON.
             pub fn execute(&self, operation: &str, request: serde_json::Value) -> Result<serde_json::Value> {
-                match operation {
-                    $($name => {
+                match Operation::from_name(operation).ok_or_else(unknown_operation)? {
+                    $(Operation::$variant => {
                         let input: $input = crate::wire::from_json(request)?;
                         crate::wire::to_json(&self.$method(input)?)
                     })*
-                    _ => Err(Error::new(
-                        crate::ErrorCode::UnknownOperationException,
-                        String::new(),
-                    )),
                 }
             }
 
@@ -56,71 +67,93 @@ macro_rules! operations {
             /// GetItem, Query, Scan and BatchGetItem skip the typed outputs: they write whole
             /// items from their stored bytes (same answer, checked by the request cases).
             pub fn execute_bytes(&self, operation: &str, body: &[u8]) -> Result<Vec<u8>> {
+                let op = Operation::from_name(operation).ok_or_else(unknown_operation)?;
+                self.run_bytes(op, body)
+            }
+
+            /// [`Database::execute_bytes`] for an operation already named.
+            pub fn run_bytes(&self, op: Operation, body: &[u8]) -> Result<Vec<u8>> {
                 // Reads write items from their stored bytes; the rest goes through the types.
-                match operation {
-                    "GetItem" => return ops::get_item::run_wire(self, body),
-                    "Query" => return ops::query::run_wire(self, body),
-                    "Scan" => return ops::scan::run_wire(self, body),
-                    "BatchGetItem" => return ops::batch_get_item::run_wire(self, body),
+                match op {
+                    Operation::GetItem => return ops::get_item::run_wire(&self.engine, body),
+                    Operation::Query => return ops::query::run_wire(&self.engine, body),
+                    Operation::Scan => return ops::scan::run_wire(&self.engine, body),
+                    Operation::BatchGetItem => {
+                        return ops::batch_get_item::run_wire(&self.engine, body)
+                    }
                     _ => {}
                 }
-                match operation {
-                    $($name => {
+                match op {
+                    $(Operation::$variant => {
                         let input: $input = crate::wire::from_slice(body)?;
                         crate::wire::to_vec(&self.$method(input)?)
                     })*
-                    _ => Err(Error::new(
-                        crate::ErrorCode::UnknownOperationException,
-                        String::new(),
-                    )),
                 }
             }
 
             /// Names of every operation [`Database::execute`] accepts.
             pub fn operations() -> &'static [&'static str] {
-                &[$($name),*]
+                &[$(stringify!($variant)),*]
             }
         }
     };
 }
 
+impl Operation {
+    /// True for the operations that only read through reader connections.
+    pub fn is_parallel_read(self) -> bool {
+        matches!(
+            self,
+            Operation::GetItem
+                | Operation::Query
+                | Operation::Scan
+                | Operation::BatchGetItem
+                | Operation::TransactGetItems
+        )
+    }
+}
+
+fn unknown_operation() -> Error {
+    Error::new(crate::ErrorCode::UnknownOperationException, String::new())
+}
+
 operations! {
     /// CreateTable.
-    create_table: "CreateTable" => CreateTableInput, CreateTableOutput;
+    create_table: CreateTable => CreateTableInput, CreateTableOutput;
     /// DescribeTable.
-    describe_table: "DescribeTable" => DescribeTableInput, DescribeTableOutput;
+    describe_table: DescribeTable => DescribeTableInput, DescribeTableOutput;
     /// ListTables.
-    list_tables: "ListTables" => ListTablesInput, ListTablesOutput;
+    list_tables: ListTables => ListTablesInput, ListTablesOutput;
     /// DeleteTable.
-    delete_table: "DeleteTable" => DeleteTableInput, DeleteTableOutput;
+    delete_table: DeleteTable => DeleteTableInput, DeleteTableOutput;
     /// UpdateTable.
-    update_table: "UpdateTable" => UpdateTableInput, UpdateTableOutput;
+    update_table: UpdateTable => UpdateTableInput, UpdateTableOutput;
     /// PutItem.
-    put_item: "PutItem" => PutItemInput, PutItemOutput;
+    put_item: PutItem => PutItemInput, PutItemOutput;
     /// GetItem.
-    get_item: "GetItem" => GetItemInput, GetItemOutput;
+    get_item: GetItem => GetItemInput, GetItemOutput;
     /// DeleteItem.
-    delete_item: "DeleteItem" => DeleteItemInput, DeleteItemOutput;
+    delete_item: DeleteItem => DeleteItemInput, DeleteItemOutput;
     /// UpdateItem.
-    update_item: "UpdateItem" => UpdateItemInput, UpdateItemOutput;
+    update_item: UpdateItem => UpdateItemInput, UpdateItemOutput;
     /// Query.
-    query: "Query" => QueryInput, QueryOutput;
+    query: Query => QueryInput, QueryOutput;
     /// Scan.
-    scan: "Scan" => ScanInput, ScanOutput;
+    scan: Scan => ScanInput, ScanOutput;
     /// BatchGetItem.
-    batch_get_item: "BatchGetItem" => BatchGetItemInput, BatchGetItemOutput;
+    batch_get_item: BatchGetItem => BatchGetItemInput, BatchGetItemOutput;
     /// BatchWriteItem.
-    batch_write_item: "BatchWriteItem" => BatchWriteItemInput, BatchWriteItemOutput;
+    batch_write_item: BatchWriteItem => BatchWriteItemInput, BatchWriteItemOutput;
     /// TransactGetItems.
-    transact_get_items: "TransactGetItems" => TransactGetItemsInput, TransactGetItemsOutput;
+    transact_get_items: TransactGetItems => TransactGetItemsInput, TransactGetItemsOutput;
     /// TransactWriteItems.
-    transact_write_items: "TransactWriteItems" => TransactWriteItemsInput, TransactWriteItemsOutput;
+    transact_write_items: TransactWriteItems => TransactWriteItemsInput, TransactWriteItemsOutput;
     /// ExecuteStatement (PartiQL).
-    execute_statement: "ExecuteStatement" => ExecuteStatementInput, ExecuteStatementOutput;
+    execute_statement: ExecuteStatement => ExecuteStatementInput, ExecuteStatementOutput;
     /// BatchExecuteStatement (PartiQL).
-    batch_execute_statement: "BatchExecuteStatement" => BatchExecuteStatementInput, BatchExecuteStatementOutput;
+    batch_execute_statement: BatchExecuteStatement => BatchExecuteStatementInput, BatchExecuteStatementOutput;
     /// ExecuteTransaction (PartiQL).
-    execute_transaction: "ExecuteTransaction" => ExecuteTransactionInput, ExecuteTransactionOutput;
+    execute_transaction: ExecuteTransaction => ExecuteTransactionInput, ExecuteTransactionOutput;
 }
 
 impl Database {
@@ -132,186 +165,83 @@ impl Database {
         operation: &str,
         request: serde_json::Value,
     ) -> Result<crate::explain::Explain> {
-        match operation {
-            "Query" => ops::query::explain(self, crate::wire::from_json(request)?),
-            "Scan" => ops::scan::explain(self, crate::wire::from_json(request)?),
-            "GetItem" => ops::get_item::explain(self, crate::wire::from_json(request)?),
-            "ExecuteStatement" => crate::partiql::explain(self, crate::wire::from_json(request)?),
-            op if Self::operations().contains(&op) => Err(Error::validation(format!(
-                "explain covers Query, Scan, GetItem and ExecuteStatement; {op} has no read plan to show"
+        use crate::wire::from_json;
+        match Operation::from_name(operation).ok_or_else(unknown_operation)? {
+            Operation::Query => ops::query::explain(&self.engine, from_json(request)?),
+            Operation::Scan => ops::scan::explain(&self.engine, from_json(request)?),
+            Operation::GetItem => ops::get_item::explain(&self.engine, from_json(request)?),
+            Operation::ExecuteStatement => crate::partiql::explain(&self.engine, from_json(request)?),
+            op => Err(Error::validation(format!(
+                "explain covers Query, Scan, GetItem and ExecuteStatement; {} has no read plan to show",
+                op.name()
             ))),
-            _ => Err(Error::new(
-                crate::ErrorCode::UnknownOperationException,
-                String::new(),
-            )),
         }
     }
 
     /// A private in-memory database; two calls never share state.
     pub fn memory() -> Result<Database> {
-        Ok(Self::from_state(State::memory()?))
+        Ok(Database {
+            engine: Engine::memory()?,
+        })
     }
 
     /// Creates or opens a SQLite file database.
     pub fn new(path: impl AsRef<Path>) -> Result<Database> {
-        let state = State::open(path.as_ref())?;
-        let readers = Readers::new(path.as_ref(), &state)?;
-        Ok(Self::with_readers(state, Some(readers)))
+        Ok(Database {
+            engine: Engine::open(path.as_ref())?,
+        })
     }
 
     /// A private in-memory copy of a file database: the file is only read, never changed.
     pub fn copy_of(path: impl AsRef<Path>) -> Result<Database> {
-        Ok(Self::from_state(State::copy_of(path.as_ref())?))
-    }
-
-    fn from_state(state: State) -> Database {
-        Self::with_readers(state, None)
-    }
-
-    fn with_readers(state: State, readers: Option<Readers>) -> Database {
-        Database {
-            inner: Arc::new(Inner {
-                state: Mutex::new(state),
-                readers,
-                tokens: Mutex::default(),
-            }),
-            region: Arc::from(DEFAULT_REGION),
-        }
+        Ok(Database {
+            engine: Engine::copy_of(path.as_ref())?,
+        })
     }
 
     /// Checkpoints a file database's WAL into the main file (a no-op in memory).
     pub fn checkpoint(&self) -> Result<()> {
-        let state = self.lock();
-        state
-            .conn
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-        Ok(())
+        self.engine.checkpoint()
     }
 
     /// True when reads run on their own connections (file databases), so a caller may run
     /// writes on other threads without holding up reads.
     pub fn reads_in_parallel(&self) -> bool {
-        self.inner.readers.is_some()
+        self.engine.reads_in_parallel()
     }
 
     /// Operations that only read through reader connections (never waiting for the writer
     /// unless a schema change is in flight).
     pub fn is_parallel_read(operation: &str) -> bool {
-        matches!(
-            operation,
-            "GetItem" | "Query" | "Scan" | "BatchGetItem" | "TransactGetItems"
-        )
+        Operation::from_name(operation).is_some_and(Operation::is_parallel_read)
     }
 
-    /// The region used in the ARNs this handle creates.
+    /// The region used in the ARNs this handle creates ([`DEFAULT_REGION`] unless the handle
+    /// came from [`Database::with_region`]).
     pub fn region(&self) -> &str {
-        &self.region
+        self.engine.region()
     }
 
     /// A handle on the same database whose ARNs name `region` (the server passes the region
     /// of each request's credential scope). A name that is not a region's shape (lowercase
     /// letters, digits and dashes, 1 to 32 characters) keeps this handle's region.
     pub fn with_region(&self, region: &str) -> Database {
-        let shaped = !region.is_empty()
-            && region.len() <= 32
-            && region
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
         Database {
-            inner: Arc::clone(&self.inner),
-            region: if shaped {
-                Arc::from(region)
-            } else {
-                Arc::clone(&self.region)
-            },
+            engine: self.engine.with_region(region),
         }
     }
 
-    /// What a read reads through: for a file database a reader connection (no wait behind
-    /// a write), unless a schema change is in flight; otherwise the writer's state, locked.
-    pub(crate) fn read(&self) -> Result<ReadGuard<'_>> {
-        if let Some(readers) = &self.inner.readers {
-            if let Some(r) = readers.begin()? {
-                return Ok(ReadGuard::Reader(r));
-            }
-        }
-        Ok(ReadGuard::Writer(self.lock()))
-    }
-
-    /// The ClientRequestToken cache; lock it only while holding [`Database::lock`].
-    pub(crate) fn tokens(&self) -> MutexGuard<'_, ops::transact::TokenCache> {
-        self.inner
-            .tokens
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    /// Locks the connection and catalog. A panic elsewhere never wedges the database: every
-    /// mutation is one SQLite transaction, so the state behind a poisoned lock is consistent.
-    pub(crate) fn lock(&self) -> Writer<'_> {
-        Writer {
-            guard: self
-                .inner
-                .state
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner()),
-            readers: self.inner.readers.as_ref(),
-        }
-    }
-}
-
-/// The writer's state, locked. When it is released after a schema change, the readers get
-/// the new catalog.
-pub(crate) struct Writer<'a> {
-    guard: MutexGuard<'a, State>,
-    readers: Option<&'a Readers>,
-}
-
-impl std::ops::Deref for Writer<'_> {
-    type Target = State;
-    fn deref(&self) -> &State {
-        &self.guard
-    }
-}
-
-impl std::ops::DerefMut for Writer<'_> {
-    fn deref_mut(&mut self) -> &mut State {
-        &mut self.guard
-    }
-}
-
-impl Drop for Writer<'_> {
-    fn drop(&mut self) {
-        if self.guard.schema_changed {
-            self.guard.schema_changed = false;
-            if let Some(r) = self.readers {
-                r.publish(&self.guard);
-            }
-        }
-    }
-}
-
-/// What a read holds while it runs; [`ReadGuard::view`] is what it reads through.
-pub(crate) enum ReadGuard<'a> {
-    /// The writer's state, locked.
-    Writer(Writer<'a>),
-    /// A reader connection of a file database.
-    Reader(Reader<'a>),
-}
-
-impl ReadGuard<'_> {
-    /// The connection and catalog to read with.
-    pub fn view(&self) -> crate::storage::read::View<'_> {
-        match self {
-            ReadGuard::Writer(s) => s.view(),
-            ReadGuard::Reader(r) => r.view(),
-        }
+    /// The engine handle operations run on (tests reach the writer through it).
+    #[cfg(test)]
+    pub(crate) fn engine(&self) -> &Engine {
+        &self.engine
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::handle::ReadGuard;
 
     fn table(db: &Database, name: &str) {
         db.execute(
@@ -334,7 +264,7 @@ mod tests {
         )
         .unwrap();
         // Hold the writer, as a long write would, and read from another thread.
-        let writer = db.lock();
+        let writer = db.engine().lock();
         let (tx, rx) = std::sync::mpsc::channel();
         let reader = db.clone();
         let handle = std::thread::spawn(move || {
@@ -396,7 +326,7 @@ mod tests {
                 serde_json::json!({"TableName": name, "Item": {"pk": {"S": "k"}}}),
             )
             .unwrap();
-            assert!(matches!(db.read().unwrap(), ReadGuard::Reader(_)));
+            assert!(matches!(db.engine().read().unwrap(), ReadGuard::Reader(_)));
             let got = db
                 .execute(
                     "GetItem",
@@ -416,7 +346,7 @@ mod tests {
         assert_eq!(e.code(), crate::ErrorCode::ResourceNotFoundException);
         // Memory databases read through the writer.
         assert!(matches!(
-            Database::memory().unwrap().read().unwrap(),
+            Database::memory().unwrap().engine().read().unwrap(),
             ReadGuard::Writer(_)
         ));
     }

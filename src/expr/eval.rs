@@ -107,20 +107,6 @@ pub fn resolve<'a>(op: &'a Operand, item: &'a Item) -> Option<Cow<'a, AttributeV
     }
 }
 
-/// DynamoDB's `size()`: string length in UTF-8 bytes, binary length, element counts.
-pub fn size_of(v: &AttributeValue) -> Option<usize> {
-    Some(match v {
-        AttributeValue::S(s) => s.len(),
-        AttributeValue::B(b) => b.len(),
-        AttributeValue::Ss(s) => s.len(),
-        AttributeValue::Ns(s) => s.len(),
-        AttributeValue::Bs(s) => s.len(),
-        AttributeValue::L(l) => l.len(),
-        AttributeValue::M(m) => m.len(),
-        _ => return None,
-    })
-}
-
 fn num(s: &str) -> Option<Number> {
     Number::parse(s).ok()
 }
@@ -135,18 +121,4 @@ pub fn order(a: &AttributeValue, b: &AttributeValue) -> Option<Ordering> {
     }
 }
 
-pub use crate::model::value::same_value as equal;
-
-/// DynamoDB's `contains`: substring, set membership or list element.
-pub fn contains(a: &AttributeValue, b: &AttributeValue) -> bool {
-    use AttributeValue as V;
-    match (a, b) {
-        (V::S(a), V::S(b)) => a.contains(b.as_str()),
-        (V::B(a), V::B(b)) => b.is_empty() || a.windows(b.len()).any(|w| w == b.as_slice()),
-        (V::Ss(a), V::S(b)) => a.contains(b),
-        (V::Bs(a), V::B(b)) => a.contains(b),
-        (V::Ns(a), V::N(b)) => num(b).is_some_and(|b| a.iter().any(|x| num(x) == Some(b))),
-        (V::L(a), b) => a.iter().any(|x| equal(x, b)),
-        _ => false,
-    }
-}
+pub use crate::model::value::{contains, same_value as equal, size_of};

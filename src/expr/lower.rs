@@ -7,53 +7,19 @@
 use super::ir::{CmpOp, Cond, Operand, Path, PathElem};
 use crate::error::Result;
 use crate::model::codec::lookup::{comparable_value, encode_path, Step};
+use crate::sqlfuncs::names;
 use rusqlite::types::Value;
-use std::fmt::Write;
 
-/// SQL text with parameter slots, numbered when rendered.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Lowered {
-    parts: Vec<Part>,
-    /// The bound parameters, in slot order.
-    pub params: Vec<Value>,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-enum Part {
-    Text(&'static str),
-    Param(usize),
-}
+pub use crate::storage::sql::Lowered;
 
 impl Lowered {
-    /// The SQL with slots numbered from `?{first}`.
-    pub fn sql(&self, first: usize) -> String {
-        let mut out = String::new();
-        for p in &self.parts {
-            match p {
-                Part::Text(t) => out.push_str(t),
-                Part::Param(i) => {
-                    let _ = write!(out, "?{}", first + i);
-                }
-            }
-        }
-        out
-    }
-
-    fn text(&mut self, t: &'static str) {
-        self.parts.push(Part::Text(t));
-    }
-
-    fn param(&mut self, v: Value) {
-        self.parts.push(Part::Param(self.params.len()));
-        self.params.push(v);
-    }
-
     fn path(&mut self, p: &Path) {
         let steps = p.0.iter().map(|e| match e {
             PathElem::Attr(a) => Step::Key(a.as_bytes()),
             PathElem::Index(i) => Step::Index(u64::from(*i)),
         });
-        self.text("ddb_path(item, ");
+        self.text(names::PATH);
+        self.text("(item, ");
         self.param(Value::Blob(encode_path(steps)));
         self.text(")");
     }
@@ -63,7 +29,8 @@ impl Lowered {
             Operand::Path(p) => self.path(p),
             Operand::Value(v) => self.param(Value::Blob(comparable_value(v)?)),
             Operand::Size(p) => {
-                self.text("ddb_size(");
+                self.text(names::SIZE);
+                self.text("(");
                 self.path(p);
                 self.text(")");
             }
@@ -73,6 +40,7 @@ impl Lowered {
 
     fn call2(&mut self, f: &'static str, a: &Operand, b: &Operand) -> Result<()> {
         self.text(f);
+        self.text("(");
         self.operand(a)?;
         self.text(", ");
         self.operand(b)?;
@@ -88,7 +56,7 @@ impl Lowered {
         v: &crate::model::value::AttributeValue,
     ) -> Result<()> {
         self.text(f);
-        self.text("item, ");
+        self.text("(item, ");
         let steps = p.0.iter().map(|e| match e {
             PathElem::Attr(a) => Step::Key(a.as_bytes()),
             PathElem::Index(i) => Step::Index(u64::from(*i)),
@@ -107,10 +75,10 @@ impl Lowered {
             | Cond::Cmp(op, Operand::Value(v), Operand::Path(p)) => {
                 let flipped = matches!(c, Cond::Cmp(_, Operand::Value(_), _));
                 return match op {
-                    CmpOp::Eq => self.path_value("ddb_path_eq(", p, v),
+                    CmpOp::Eq => self.path_value(names::PATH_EQ, p, v),
                     CmpOp::Ne => {
                         self.text("(NOT ");
-                        self.path_value("ddb_path_eq(", p, v)?;
+                        self.path_value(names::PATH_EQ, p, v)?;
                         self.text(")");
                         Ok(())
                     }
@@ -126,7 +94,7 @@ impl Lowered {
                             *op
                         };
                         self.text("coalesce(");
-                        self.path_value("ddb_path_order(", p, v)?;
+                        self.path_value(names::PATH_ORDER, p, v)?;
                         self.text(match op {
                             CmpOp::Lt => " < 0, 0)",
                             CmpOp::Le => " <= 0, 0)",
@@ -161,15 +129,15 @@ impl Lowered {
                 self.cond(x)?;
                 self.text(")");
             }
-            Cond::Cmp(CmpOp::Eq, a, b) => self.call2("ddb_eq(", a, b)?,
+            Cond::Cmp(CmpOp::Eq, a, b) => self.call2(names::EQ, a, b)?,
             Cond::Cmp(CmpOp::Ne, a, b) => {
                 self.text("(NOT ");
-                self.call2("ddb_eq(", a, b)?;
+                self.call2(names::EQ, a, b)?;
                 self.text(")");
             }
             Cond::Cmp(op, a, b) => {
                 self.text("coalesce(");
-                self.call2("ddb_order(", a, b)?;
+                self.call2(names::ORDER, a, b)?;
                 self.text(match op {
                     CmpOp::Lt => " < 0, 0)",
                     CmpOp::Le => " <= 0, 0)",
@@ -179,9 +147,9 @@ impl Lowered {
             }
             Cond::Between(a, lo, hi) => {
                 self.text("coalesce(");
-                self.call2("ddb_order(", a, lo)?;
+                self.call2(names::ORDER, a, lo)?;
                 self.text(" >= 0 AND ");
-                self.call2("ddb_order(", a, hi)?;
+                self.call2(names::ORDER, a, hi)?;
                 self.text(" <= 0, 0)");
             }
             Cond::In(a, list) => {
@@ -190,7 +158,7 @@ impl Lowered {
                     if i > 0 {
                         self.text(" OR ");
                     }
-                    self.call2("ddb_eq(", a, v)?;
+                    self.call2(names::EQ, a, v)?;
                 }
                 self.text(")");
             }
@@ -204,7 +172,9 @@ impl Lowered {
                 });
             }
             Cond::AttrType(p, t) => {
-                self.text("coalesce(ddb_type(");
+                self.text("coalesce(");
+                self.text(names::TYPE);
+                self.text("(");
                 self.path(p);
                 self.text(") = ");
                 let name = match t {
@@ -214,8 +184,8 @@ impl Lowered {
                 self.param(Value::Text(name));
                 self.text(", 0)");
             }
-            Cond::BeginsWith(a, b) => self.call2("ddb_begins_with(", a, b)?,
-            Cond::Contains(a, b) => self.call2("ddb_contains(", a, b)?,
+            Cond::BeginsWith(a, b) => self.call2(names::BEGINS_WITH, a, b)?,
+            Cond::Contains(a, b) => self.call2(names::CONTAINS, a, b)?,
         }
         Ok(())
     }

@@ -16,7 +16,7 @@ pub mod update;
 use crate::error::{Error, Result};
 use crate::model::codec::check_value;
 use crate::model::value::{AttributeValue, Item};
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashSet};
 use std::sync::LazyLock;
 
 /// Which request parameter an expression came from; it names the parameter in messages.
@@ -47,8 +47,7 @@ impl ExprKind {
     }
 }
 
-/// ExpressionAttributeNames.
-pub type Names = BTreeMap<String, String>;
+pub use crate::types::Names;
 
 static RESERVED: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     include_str!("../../grammar/reserved_words.txt")

@@ -69,6 +69,17 @@ pub fn decode_key_value(t: ScalarType, bytes: &[u8]) -> Option<AttributeValue> {
     })
 }
 
+/// Bytes as a SQL blob literal, `x'..'`.
+pub fn hex(b: &[u8]) -> String {
+    let mut s = String::with_capacity(b.len() * 2 + 3);
+    s.push_str("x'");
+    for byte in b {
+        s.push_str(&format!("{byte:02x}"));
+    }
+    s.push('\'');
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -216,6 +216,34 @@ pub fn same_value(a: &AttributeValue, b: &AttributeValue) -> bool {
     }
 }
 
+/// DynamoDB's `contains`: substring, set membership or list element.
+pub fn contains(a: &AttributeValue, b: &AttributeValue) -> bool {
+    use AttributeValue as V;
+    match (a, b) {
+        (V::S(a), V::S(b)) => a.contains(b.as_str()),
+        (V::B(a), V::B(b)) => b.is_empty() || a.windows(b.len()).any(|w| w == b.as_slice()),
+        (V::Ss(a), V::S(b)) => a.contains(b),
+        (V::Bs(a), V::B(b)) => a.contains(b),
+        (V::Ns(a), V::N(b)) => parsed(b).is_some_and(|b| a.iter().any(|x| parsed(x) == Some(b))),
+        (V::L(a), b) => a.iter().any(|x| same_value(x, b)),
+        _ => false,
+    }
+}
+
+/// DynamoDB's `size()`: string length in UTF-8 bytes, binary length, element counts.
+pub fn size_of(v: &AttributeValue) -> Option<usize> {
+    Some(match v {
+        AttributeValue::S(s) => s.len(),
+        AttributeValue::B(b) => b.len(),
+        AttributeValue::Ss(s) => s.len(),
+        AttributeValue::Ns(s) => s.len(),
+        AttributeValue::Bs(s) => s.len(),
+        AttributeValue::L(l) => l.len(),
+        AttributeValue::M(m) => m.len(),
+        _ => return None,
+    })
+}
+
 fn parsed(s: &str) -> Option<crate::model::Number> {
     crate::model::Number::parse(s).ok()
 }

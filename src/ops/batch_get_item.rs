@@ -3,7 +3,7 @@
 
 use super::common::{consumed, key_of_key, read_units, EmptyKeyWording};
 use super::query::PageItem;
-use crate::db::Database;
+use crate::engine::handle::Engine;
 use crate::error::{Error, Result};
 use crate::expr::ir::Path;
 use crate::expr::{check_placeholders_used_with_expressions, legacy, projection};
@@ -55,7 +55,7 @@ struct TableRead<'a> {
     projection: Option<Vec<Path>>,
 }
 
-pub(crate) fn run(db: &Database, req: BatchGetItemInput) -> Result<BatchGetItemOutput> {
+pub(crate) fn run(db: &Engine, req: BatchGetItemInput) -> Result<BatchGetItemOutput> {
     let out = read(db, &req, false)?;
     let mut responses = BTreeMap::new();
     for (name, items) in out.responses {
@@ -74,7 +74,7 @@ pub(crate) fn run(db: &Database, req: BatchGetItemInput) -> Result<BatchGetItemO
 
 /// Runs a BatchGetItem on a raw JSON body into the raw JSON response (the HTTP path):
 /// unprojected items go from their stored bytes to JSON without being decoded.
-pub(crate) fn run_wire(db: &Database, body: &[u8]) -> Result<Vec<u8>> {
+pub(crate) fn run_wire(db: &Engine, body: &[u8]) -> Result<Vec<u8>> {
     let req: BatchGetItemInput = crate::wire::from_slice(body)?;
     crate::wire::to_vec(&read(db, &req, true)?)
 }
@@ -90,7 +90,7 @@ struct Found {
 }
 
 /// Reads every key; `stored` keeps unprojected items in the stored format.
-fn read(db: &Database, req: &BatchGetItemInput, stored: bool) -> Result<Found> {
+fn read(db: &Engine, req: &BatchGetItemInput, stored: bool) -> Result<Found> {
     let items = check_shape(req)?;
     let mut reads = Vec::with_capacity(items.len());
     let mut total = 0;

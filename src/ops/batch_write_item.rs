@@ -6,7 +6,7 @@ use super::common::{
     check_index_keys, check_item_size, collection_metrics, key_of_item, key_of_key, write_capacity,
     EmptyKeyWording, Split,
 };
-use crate::db::Database;
+use crate::engine::handle::Engine;
 use crate::error::{Error, Result};
 use crate::model::codec::{check_value, encode_item, EncodedItem};
 use crate::model::value::Item;
@@ -73,7 +73,7 @@ enum Write<'a> {
     Delete(&'a Item),
 }
 
-pub(crate) fn run(db: &Database, req: BatchWriteItemInput) -> Result<BatchWriteItemOutput> {
+pub(crate) fn run(db: &Engine, req: BatchWriteItemInput) -> Result<BatchWriteItemOutput> {
     let items = check_shape(&req)?;
     let mut tables: Vec<(&str, Vec<Write<'_>>)> = Vec::with_capacity(items.len());
     let mut total = 0;

@@ -4,7 +4,7 @@ use super::common::now;
 use super::key_schema::{
     check_key_schema, check_projection, hash_name, shape_key_schema, shape_projection,
 };
-use crate::db::Database;
+use crate::engine::handle::Engine;
 use crate::error::{Error, ErrorCode, Result};
 use crate::types::*;
 use crate::validate::{enums, require_table_name, Constraints};
@@ -16,7 +16,7 @@ const MAX_GSIS: usize = 20;
 const MAX_PROJECTED: usize = 100;
 const MAX_CAPACITY: i64 = 1_000_000_000_000;
 
-pub(crate) fn run(db: &Database, req: CreateTableInput) -> Result<CreateTableOutput> {
+pub(crate) fn run(db: &Engine, req: CreateTableInput) -> Result<CreateTableOutput> {
     let name = require_table_name(&req.table_name)?;
     // A bad table name is reported alone.
     let mut c = Constraints::default();
@@ -432,7 +432,7 @@ pub(crate) fn new_table_id(name: &str) -> String {
 }
 
 fn describe_new(
-    db: &Database,
+    db: &Engine,
     req: &CreateTableInput,
     name: &str,
     pay_per_request: bool,

@@ -2,13 +2,13 @@
 
 use super::common::{key_of_key, EmptyKeyWording};
 use super::single_write::{execute, write_members};
-use crate::db::Database;
+use crate::engine::handle::Engine;
 use crate::error::{Error, Result};
 use crate::model::codec::check_value;
 use crate::types::{DeleteItemInput, DeleteItemOutput};
 use crate::validate::{require_table_name, Constraints};
 
-pub(crate) fn run(db: &Database, req: DeleteItemInput) -> Result<DeleteItemOutput> {
+pub(crate) fn run(db: &Engine, req: DeleteItemInput) -> Result<DeleteItemOutput> {
     let name = require_table_name(&req.table_name)?;
     let members = write_members!(req);
     let mut c = Constraints::default();

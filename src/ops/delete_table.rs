@@ -1,12 +1,12 @@
 //! DeleteTable.
 
 use super::describe_table::table_not_found;
-use crate::db::Database;
+use crate::engine::handle::Engine;
 use crate::error::{Error, Result};
 use crate::types::{DeleteTableInput, DeleteTableOutput};
 use crate::validate::{require_table_name, Constraints};
 
-pub(crate) fn run(db: &Database, req: DeleteTableInput) -> Result<DeleteTableOutput> {
+pub(crate) fn run(db: &Engine, req: DeleteTableInput) -> Result<DeleteTableOutput> {
     let name = require_table_name(&req.table_name)?;
     let mut c = Constraints::default();
     c.name("tableName", name);

@@ -1,6 +1,6 @@
 //! DescribeTable.
 
-use crate::db::Database;
+use crate::engine::handle::Engine;
 use crate::error::{Error, ErrorCode, Result};
 use crate::types::{DescribeTableInput, DescribeTableOutput};
 use crate::validate::{require_table_name, Constraints};
@@ -13,7 +13,7 @@ pub(crate) fn table_not_found(name: &str) -> Error {
     )
 }
 
-pub(crate) fn run(db: &Database, req: DescribeTableInput) -> Result<DescribeTableOutput> {
+pub(crate) fn run(db: &Engine, req: DescribeTableInput) -> Result<DescribeTableOutput> {
     let name = require_table_name(&req.table_name)?;
     let mut c = Constraints::default();
     c.name("tableName", name);

@@ -2,12 +2,13 @@
 
 use super::common::{consumed, key_of_key, read_units, EmptyKeyWording};
 use super::query::PageItem;
-use crate::db::Database;
+use crate::engine::explain::{literal, Explain};
+use crate::engine::handle::Engine;
 use crate::error::{Error, Result};
-use crate::explain::{hex, literal, Explain};
 use crate::expr::ir::Path;
 use crate::expr::{legacy, projection};
 use crate::model::codec::check_value;
+use crate::model::key::hex;
 use crate::model::value::Item;
 use crate::types::{GetItemInput, GetItemOutput};
 use crate::validate::{constrain_attributes_to_get, require_table_name, Constraints};
@@ -45,7 +46,7 @@ fn check(req: &GetItemInput) -> Result<(&str, &Item, Option<Vec<Path>>)> {
     Ok((name, key, projection))
 }
 
-pub(crate) fn run(db: &Database, req: GetItemInput) -> Result<GetItemOutput> {
+pub(crate) fn run(db: &Engine, req: GetItemInput) -> Result<GetItemOutput> {
     let out = read(db, &req, false)?;
     Ok(GetItemOutput {
         item: out.item.map(PageItem::into_item).transpose()?,
@@ -55,7 +56,7 @@ pub(crate) fn run(db: &Database, req: GetItemInput) -> Result<GetItemOutput> {
 
 /// Runs a GetItem on a raw JSON body into the raw JSON response (the HTTP path): an
 /// unprojected item goes from its stored bytes to JSON without being decoded.
-pub(crate) fn run_wire(db: &Database, body: &[u8]) -> Result<Vec<u8>> {
+pub(crate) fn run_wire(db: &Engine, body: &[u8]) -> Result<Vec<u8>> {
     let req: GetItemInput = crate::wire::from_slice(body)?;
     crate::wire::to_vec(&read(db, &req, true)?)
 }
@@ -71,7 +72,7 @@ struct Found {
 }
 
 /// Reads the item; `stored` keeps an unprojected item in the stored format.
-fn read(db: &Database, req: &GetItemInput, stored: bool) -> Result<Found> {
+fn read(db: &Engine, req: &GetItemInput, stored: bool) -> Result<Found> {
     let (name, key, projection) = check(req)?;
     let guard = db.read()?;
     let state = guard.view();
@@ -98,7 +99,7 @@ fn read(db: &Database, req: &GetItemInput, stored: bool) -> Result<Found> {
 }
 
 /// The explanation of a GetItem: one lookup on the clustered key.
-pub(crate) fn explain(db: &Database, req: GetItemInput) -> Result<Explain> {
+pub(crate) fn explain(db: &Engine, req: GetItemInput) -> Result<Explain> {
     let (name, key, projection) = check(&req)?;
     let guard = db.read()?;
     let state = guard.view();

@@ -1,12 +1,12 @@
 //! ListTables.
 
-use crate::db::Database;
+use crate::engine::handle::Engine;
 use crate::error::Result;
 use crate::types::{ListTablesInput, ListTablesOutput};
 use crate::validate::Constraints;
 use std::ops::Bound;
 
-pub(crate) fn run(db: &Database, req: ListTablesInput) -> Result<ListTablesOutput> {
+pub(crate) fn run(db: &Engine, req: ListTablesInput) -> Result<ListTablesOutput> {
     let mut c = Constraints::default();
     if let Some(start) = &req.exclusive_start_table_name {
         c.name("exclusiveStartTableName", start);

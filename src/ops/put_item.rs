@@ -2,13 +2,13 @@
 
 use super::common::{check_index_keys, check_item_size, key_of_item};
 use super::single_write::{execute, write_members};
-use crate::db::Database;
+use crate::engine::handle::Engine;
 use crate::error::{Error, Result};
 use crate::model::codec::encode_item;
 use crate::types::{PutItemInput, PutItemOutput};
 use crate::validate::{require_table_name, Constraints};
 
-pub(crate) fn run(db: &Database, req: PutItemInput) -> Result<PutItemOutput> {
+pub(crate) fn run(db: &Engine, req: PutItemInput) -> Result<PutItemOutput> {
     let name = require_table_name(&req.table_name)?;
     let members = write_members!(req);
     let mut c = Constraints::default();

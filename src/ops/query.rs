@@ -2,9 +2,9 @@
 //! executed by SQLite; Limit and the 1 MB page count evaluated items.
 
 use super::common::read_capacity;
-use crate::db::Database;
+use crate::engine::explain::Explain;
+use crate::engine::handle::Engine;
 use crate::error::{Error, Result};
-use crate::explain::Explain;
 use crate::expr::ir::Cond;
 use crate::expr::legacy;
 use crate::expr::lower::{lower, Lowered};
@@ -202,14 +202,14 @@ fn plan<'s>(state: &View<'s>, req: &QueryInput, exprs: &ReadExpressions) -> Resu
     })
 }
 
-pub(crate) fn run(db: &Database, req: QueryInput) -> Result<QueryOutput> {
+pub(crate) fn run(db: &Engine, req: QueryInput) -> Result<QueryOutput> {
     let exprs = check(&req)?;
     run_parsed(db, &req, exprs)
 }
 
 /// Runs a Query on a raw JSON body into the raw JSON response (the HTTP path): whole items
 /// (nothing projected away) go from their stored bytes to JSON without being decoded.
-pub(crate) fn run_wire(db: &Database, body: &[u8]) -> Result<Vec<u8>> {
+pub(crate) fn run_wire(db: &Engine, body: &[u8]) -> Result<Vec<u8>> {
     let req: QueryInput = crate::wire::from_slice(body)?;
     let exprs = check(&req)?;
     crate::wire::to_vec(&page(db, &req, exprs, true, Spent::default())?)
@@ -217,7 +217,7 @@ pub(crate) fn run_wire(db: &Database, body: &[u8]) -> Result<Vec<u8>> {
 
 /// Runs a Query whose expressions are already in the IR (Query itself, and PartiQL SELECT).
 pub(crate) fn run_parsed(
-    db: &Database,
+    db: &Engine,
     req: &QueryInput,
     exprs: ReadExpressions,
 ) -> Result<QueryOutput> {
@@ -234,7 +234,7 @@ pub(crate) fn run_parsed(
 /// Reads one page of a Query that continues a read which already evaluated `spent` (PartiQL
 /// over several partitions); items decoded.
 pub(crate) fn run_page(
-    db: &Database,
+    db: &Engine,
     req: &QueryInput,
     exprs: ReadExpressions,
     spent: Spent,
@@ -244,7 +244,7 @@ pub(crate) fn run_page(
 
 /// Reads one page of a Query; `stored` keeps whole items in the stored format.
 fn page(
-    db: &Database,
+    db: &Engine,
     req: &QueryInput,
     exprs: ReadExpressions,
     stored: bool,
@@ -273,14 +273,14 @@ fn page(
 }
 
 /// The explanation of a Query.
-pub(crate) fn explain(db: &Database, req: QueryInput) -> Result<Explain> {
+pub(crate) fn explain(db: &Engine, req: QueryInput) -> Result<Explain> {
     let exprs = check(&req)?;
     explain_parsed(db, &req, &exprs)
 }
 
 /// The explanation of a Query whose expressions are already in the IR.
 pub(crate) fn explain_parsed(
-    db: &Database,
+    db: &Engine,
     req: &QueryInput,
     exprs: &ReadExpressions,
 ) -> Result<Explain> {
@@ -337,7 +337,11 @@ pub(crate) fn explained(
         ir,
         optimized_ir: optimized.join("\n"),
         plan: state.query_plan(&read.sql, &read.params)?,
-        params: read.params.iter().map(crate::explain::literal).collect(),
+        params: read
+            .params
+            .iter()
+            .map(crate::engine::explain::literal)
+            .collect(),
         sql: read.sql,
     })
 }

@@ -6,9 +6,9 @@ use super::query::{
     check_select, describe_read, explained, resolve_index, start_key, Optimized, Page, PageOut,
     ReadExpressions,
 };
-use crate::db::Database;
+use crate::engine::explain::Explain;
+use crate::engine::handle::Engine;
 use crate::error::{Error, Result};
-use crate::explain::Explain;
 use crate::expr::legacy;
 use crate::storage::read::View;
 use crate::storage::read::{scan_sql, ReadSql};
@@ -149,14 +149,14 @@ fn plan<'s>(
     })
 }
 
-pub(crate) fn run(db: &Database, req: ScanInput) -> Result<ScanOutput> {
+pub(crate) fn run(db: &Engine, req: ScanInput) -> Result<ScanOutput> {
     let (segment, exprs) = check(&req)?;
     run_parsed(db, &req, segment, exprs)
 }
 
 /// Runs a Scan on a raw JSON body into the raw JSON response (the HTTP path): whole items
 /// (nothing projected away) go from their stored bytes to JSON without being decoded.
-pub(crate) fn run_wire(db: &Database, body: &[u8]) -> Result<Vec<u8>> {
+pub(crate) fn run_wire(db: &Engine, body: &[u8]) -> Result<Vec<u8>> {
     let req: ScanInput = crate::wire::from_slice(body)?;
     let (segment, exprs) = check(&req)?;
     crate::wire::to_vec(&page(db, &req, segment, exprs, true)?)
@@ -164,7 +164,7 @@ pub(crate) fn run_wire(db: &Database, body: &[u8]) -> Result<Vec<u8>> {
 
 /// Runs a Scan whose expressions are already in the IR (Scan itself, and PartiQL SELECT).
 pub(crate) fn run_parsed(
-    db: &Database,
+    db: &Engine,
     req: &ScanInput,
     segment: Option<(i64, i64)>,
     exprs: ReadExpressions,
@@ -181,7 +181,7 @@ pub(crate) fn run_parsed(
 
 /// Reads one page of a Scan; `stored` keeps whole items in the stored format.
 fn page(
-    db: &Database,
+    db: &Engine,
     req: &ScanInput,
     segment: Option<(i64, i64)>,
     exprs: ReadExpressions,
@@ -209,14 +209,14 @@ fn page(
 }
 
 /// The explanation of a Scan.
-pub(crate) fn explain(db: &Database, req: ScanInput) -> Result<Explain> {
+pub(crate) fn explain(db: &Engine, req: ScanInput) -> Result<Explain> {
     let (segment, exprs) = check(&req)?;
     explain_parsed(db, &req, segment, &exprs)
 }
 
 /// The explanation of a Scan whose expressions are already in the IR.
 pub(crate) fn explain_parsed(
-    db: &Database,
+    db: &Engine,
     req: &ScanInput,
     segment: Option<(i64, i64)>,
     exprs: &ReadExpressions,

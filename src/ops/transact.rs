@@ -1,11 +1,8 @@
-//! What TransactGetItems and TransactWriteItems share: cancellation reasons, the one-item rule,
-//! and the ClientRequestToken cache.
+//! What TransactGetItems and TransactWriteItems share: cancellation reasons and the one-item
+//! rule (the ClientRequestToken cache is `engine::tokens`).
 
 use crate::error::{Error, ErrorCode};
 use crate::model::value::Item;
-use crate::types::TransactWriteItemsOutput;
-use std::collections::HashMap;
-use std::time::{Duration, Instant};
 
 /// At most this many actions in one transaction.
 pub(crate) const MAX_ACTIONS: usize = 100;
@@ -90,41 +87,4 @@ pub(crate) fn canceled(reasons: &[Reason]) -> Error {
         ),
     )
     .with_field("CancellationReasons", serde_json::Value::Array(list))
-}
-
-/// How long DynamoDB remembers a ClientRequestToken.
-const TOKEN_LIFETIME: Duration = Duration::from_secs(600);
-
-/// Results of TransactWriteItems calls by ClientRequestToken, for ten minutes.
-#[derive(Default)]
-pub(crate) struct TokenCache {
-    entries: HashMap<String, (Instant, [u8; 32], TransactWriteItemsOutput)>,
-}
-
-impl TokenCache {
-    /// The earlier result for this token: `Ok(Some)` for the same request, an error for a
-    /// different one, `Ok(None)` when the token is new or expired.
-    pub fn replay(
-        &mut self,
-        token: &str,
-        digest: &[u8; 32],
-    ) -> Result<Option<TransactWriteItemsOutput>, Error> {
-        let now = Instant::now();
-        self.entries
-            .retain(|_, (at, _, _)| now.duration_since(*at) < TOKEN_LIFETIME);
-        match self.entries.get(token) {
-            Some((_, d, out)) if d == digest => Ok(Some(out.clone())),
-            Some(_) => Err(Error::new(
-                ErrorCode::IdempotentParameterMismatchException,
-                "DynamoDB rejected the request because you retried a request with a different payload but with an idempotent token that was already used.",
-            )),
-            None => Ok(None),
-        }
-    }
-
-    /// Remembers a committed result.
-    pub fn remember(&mut self, token: &str, digest: [u8; 32], out: TransactWriteItemsOutput) {
-        self.entries
-            .insert(token.to_string(), (Instant::now(), digest, out));
-    }
 }

@@ -4,7 +4,7 @@ use super::common::{
     consumed_split, key_of_key, key_shape_error, read_units, EmptyKeyWording, Split,
 };
 use super::transact::{canceled, same_item_twice, Reason, MAX_ACTIONS};
-use crate::db::Database;
+use crate::engine::handle::Engine;
 use crate::error::{Error, Result};
 use crate::expr::{check_placeholders_used_with_expressions, projection};
 use crate::model::codec::check_value;
@@ -12,7 +12,7 @@ use crate::types::{ItemResponse, TransactGetItemsInput, TransactGetItemsOutput};
 use crate::validate::Constraints;
 use std::collections::{BTreeMap, BTreeSet};
 
-pub(crate) fn run(db: &Database, req: TransactGetItemsInput) -> Result<TransactGetItemsOutput> {
+pub(crate) fn run(db: &Engine, req: TransactGetItemsInput) -> Result<TransactGetItemsOutput> {
     let mut c = Constraints::default();
     if let Some(items) = c.not_null("transactItems", &req.transact_items) {
         let shown = serde_json::to_string(items).unwrap_or_default();

@@ -8,7 +8,7 @@ use super::common::{
     key_of_key, key_shape_error, write_capacity, EmptyKeyWording, Split,
 };
 use super::transact::{canceled, same_item_twice, Reason, MAX_ACTIONS};
-use crate::db::Database;
+use crate::engine::handle::Engine;
 use crate::engine::update::UpdateAction;
 use crate::error::{Error, Result};
 use crate::expr::ir::Cond;
@@ -207,7 +207,7 @@ enum Planned {
     },
 }
 
-pub(crate) fn run(db: &Database, req: TransactWriteItemsInput) -> Result<TransactWriteItemsOutput> {
+pub(crate) fn run(db: &Engine, req: TransactWriteItemsInput) -> Result<TransactWriteItemsOutput> {
     check_shape(&req)?;
     let items = req.transact_items.as_deref().unwrap_or_default();
     let mut actions = Vec::with_capacity(items.len());

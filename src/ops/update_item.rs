@@ -3,7 +3,7 @@
 
 use super::common::{key_of_key, EmptyKeyWording};
 use super::single_write::{check_condition, execute, write_members};
-use crate::db::Database;
+use crate::engine::handle::Engine;
 use crate::engine::update::{Returned, UpdateAction};
 use crate::error::{Error, Result};
 use crate::expr::{legacy, parse_condition, update, ExprKind, Placeholders};
@@ -11,7 +11,7 @@ use crate::model::codec::check_value;
 use crate::types::{UpdateItemInput, UpdateItemOutput};
 use crate::validate::{require_table_name, Constraints};
 
-pub(crate) fn run(db: &Database, req: UpdateItemInput) -> Result<UpdateItemOutput> {
+pub(crate) fn run(db: &Engine, req: UpdateItemInput) -> Result<UpdateItemOutput> {
     let name = require_table_name(&req.table_name)?;
     let members = write_members!(req);
     let mut c = Constraints::default();

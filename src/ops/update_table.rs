@@ -7,7 +7,7 @@ use super::create_table::{
 };
 use super::describe_table::table_not_found;
 use super::key_schema::{shape_key_schema, shape_projection};
-use crate::db::Database;
+use crate::engine::handle::Engine;
 use crate::error::{Error, ErrorCode, Result};
 use crate::types::*;
 use crate::validate::{enums, require_table_name, Constraints};
@@ -15,7 +15,7 @@ use std::collections::HashSet;
 
 const MAX_GSIS: usize = 20;
 
-pub(crate) fn run(db: &Database, req: UpdateTableInput) -> Result<UpdateTableOutput> {
+pub(crate) fn run(db: &Engine, req: UpdateTableInput) -> Result<UpdateTableOutput> {
     let name = require_table_name(&req.table_name)?;
     let mut c = Constraints::default();
     c.name("tableName", name);

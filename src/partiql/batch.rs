@@ -6,7 +6,7 @@ use super::{
     check_projection, evaluate, project, split_key, target, write, Prepared, StepWrite,
     WriteOptions,
 };
-use crate::db::Database;
+use crate::engine::handle::Engine;
 use crate::error::{Error, ErrorCode, Result};
 use crate::model::value::Item;
 use crate::ops::common::{
@@ -113,7 +113,7 @@ fn capacity(
 
 /// BatchExecuteStatement.
 pub(crate) fn batch_execute(
-    db: &Database,
+    db: &Engine,
     req: BatchExecuteStatementInput,
 ) -> Result<BatchExecuteStatementOutput> {
     let mut c = Constraints::default();
@@ -271,7 +271,7 @@ fn member_error(i: usize, e: Error) -> Error {
 
 /// ExecuteTransaction: all reads (one snapshot) or all writes (all or nothing).
 pub(crate) fn execute_transaction(
-    db: &Database,
+    db: &Engine,
     req: ExecuteTransactionInput,
 ) -> Result<ExecuteTransactionOutput> {
     let mut c = Constraints::default();

@@ -6,7 +6,7 @@
 pub mod ast;
 pub(crate) mod batch;
 
-use crate::db::Database;
+use crate::engine::handle::Engine;
 use crate::engine::update::{Returned, UpdateAction};
 use crate::error::{Error, ErrorCode, Result};
 use crate::expr::ir::{self, CmpOp, Path, PathElem};
@@ -22,7 +22,7 @@ use crate::storage::schema::TableMeta;
 use crate::types::{ExecuteStatementInput, ExecuteStatementOutput, QueryInput, ScanInput};
 use crate::validate::{enums, Constraints};
 use ast::{Returning, Statement};
-use base64::Engine;
+use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
 /// The longest statement DynamoDB accepts.
@@ -526,9 +526,9 @@ fn check_request(req: &ExecuteStatementInput) -> Result<&str> {
 
 /// The explanation of a PartiQL SELECT: the Query or Scan it becomes.
 pub(crate) fn explain(
-    db: &Database,
+    db: &Engine,
     req: ExecuteStatementInput,
-) -> Result<crate::explain::Explain> {
+) -> Result<crate::engine::explain::Explain> {
     let text = check_request(&req)?;
     let prepared = Prepared::new(text, req.parameters.as_deref())?;
     if !prepared.statement.is_read() {
@@ -559,7 +559,7 @@ pub(crate) fn explain(
 
 /// ExecuteStatement.
 pub(crate) fn execute_statement(
-    db: &Database,
+    db: &Engine,
     req: ExecuteStatementInput,
 ) -> Result<ExecuteStatementOutput> {
     let text = check_request(&req)?;
@@ -593,7 +593,7 @@ pub(crate) fn execute_statement(
 
 /// Decides how a SELECT reads: a Query when its WHERE fixes the partition key of the table
 /// or index (the matching sort-key condition joins the key range), else a Scan.
-fn plan_select(db: &Database, req: &ExecuteStatementInput, p: &Prepared<'_>) -> Result<SelectPlan> {
+fn plan_select(db: &Engine, req: &ExecuteStatementInput, p: &Prepared<'_>) -> Result<SelectPlan> {
     let Statement::Select {
         projection,
         source,
@@ -763,7 +763,7 @@ enum SelectPlan {
 }
 
 fn select(
-    db: &Database,
+    db: &Engine,
     req: &ExecuteStatementInput,
     p: &Prepared<'_>,
 ) -> Result<ExecuteStatementOutput> {
@@ -1143,7 +1143,7 @@ pub(crate) fn target(
 }
 
 /// Runs one INSERT, UPDATE or DELETE.
-pub(crate) fn write(db: &Database, p: &Prepared<'_>, o: &WriteOptions<'_>) -> Result<WriteOut> {
+pub(crate) fn write(db: &Engine, p: &Prepared<'_>, o: &WriteOptions<'_>) -> Result<WriteOut> {
     let mut state = db.lock();
     let step = evaluate(&state, p, o)?;
     let (item, enc) = match step.write {

@@ -4,7 +4,7 @@
 //! which checks the protocol and hands the body to [`Database::execute_bytes`]. Errors get
 //! DynamoDB's status, `__type` and message. [`router`] wraps the same handler for an axum app.
 
-use crate::db::Database;
+use crate::db::{Database, Operation};
 use crate::error::{Error, ErrorCode};
 use axum::http::{header, HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
 use bytes::Bytes;
@@ -175,8 +175,7 @@ where
         // A file database reads on its own connections: a write runs on a blocking thread so
         // that reads keep being served meanwhile.
         Ok(op)
-            if offload == Offload::Always
-                || (db.reads_in_parallel() && !Database::is_parallel_read(op)) =>
+            if offload == Offload::Always || (db.reads_in_parallel() && !op.is_parallel_read()) =>
         {
             let (db, body) = (db.clone(), body.clone());
             tokio::task::spawn_blocking(move || execute(&db, op, &body))
@@ -259,17 +258,14 @@ fn credential_region(headers: &HeaderMap) -> Option<&str> {
 }
 
 /// The protocol checks before an operation runs; the operation's name when they pass.
-fn check(headers: &HeaderMap, body: &[u8]) -> Result<&'static str, Error> {
+fn check(headers: &HeaderMap, body: &[u8]) -> Result<Operation, Error> {
     let target = headers
         .get("x-amz-target")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let operation = target.strip_prefix(TARGET_PREFIX).and_then(|op| {
-        Database::operations()
-            .iter()
-            .copied()
-            .find(|known| *known == op)
-    });
+    let operation = target
+        .strip_prefix(TARGET_PREFIX)
+        .and_then(Operation::from_name);
     let authenticated = headers.contains_key(header::AUTHORIZATION);
     if operation.is_none() || !authenticated {
         // Bad JSON is reported before a bad target or missing credentials.
@@ -292,11 +288,11 @@ fn check(headers: &HeaderMap, body: &[u8]) -> Result<&'static str, Error> {
     Ok(operation)
 }
 
-fn execute(db: &Database, operation: &str, body: &[u8]) -> Result<Vec<u8>, Error> {
+fn execute(db: &Database, operation: Operation, body: &[u8]) -> Result<Vec<u8>, Error> {
     let started = std::time::Instant::now();
-    let out = db.execute_bytes(operation, body);
+    let out = db.run_bytes(operation, body);
     tracing::debug!(
-        operation,
+        operation = operation.name(),
         micros = started.elapsed().as_micros() as u64,
         ok = out.is_ok(),
         "request"
@@ -626,7 +622,7 @@ mod tests {
         // The writer is held for 2 s, as a long write would hold it.
         let (held_tx, held_rx) = std::sync::mpsc::channel();
         let holder = std::thread::spawn(move || {
-            let writer = db.lock();
+            let writer = db.engine().lock();
             held_tx.send(()).unwrap();
             std::thread::sleep(std::time::Duration::from_secs(2));
             drop(writer);

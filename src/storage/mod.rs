@@ -7,6 +7,7 @@
 pub(crate) mod read;
 pub(crate) mod readers;
 pub(crate) mod schema;
+pub(crate) mod sql;
 pub(crate) mod write;
 
 use crate::error::{Error, Result};

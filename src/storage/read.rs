@@ -2,10 +2,9 @@
 //! run or explained, so `explain` shows exactly the statement that runs.
 
 use super::schema::{IndexMeta, TableMeta};
+use super::sql::{KeyRange, Lowered};
 use super::State;
 use crate::error::Result;
-use crate::expr::lower::Lowered;
-use crate::expr::optimize::key_range::KeyRange;
 use rusqlite::types::Value;
 use std::fmt::Write;
 use std::ops::Bound;
@@ -128,7 +127,11 @@ pub fn scan_sql(
     if let Some((seg, total)) = segment {
         params.push(total.into());
         params.push(seg.into());
-        let _ = write!(where_, " AND dynoxide_segment({hashcol}, ?1) = ?2");
+        let _ = write!(
+            where_,
+            " AND {}({hashcol}, ?1) = ?2",
+            crate::sqlfuncs::names::SEGMENT
+        );
     }
     if let Some(start) = start_after {
         let first = params.len() + 1;

@@ -1,7 +1,7 @@
 //! BatchGetItem, BatchWriteItem, TransactGetItems and TransactWriteItems.
 
 use super::ConsumedCapacity;
-use crate::expr::Names;
+use super::Names;
 use crate::model::Item;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

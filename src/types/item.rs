@@ -1,10 +1,12 @@
 use super::ConsumedCapacity;
-use crate::expr::Names;
 use crate::model::Item;
 use serde::{Deserialize, Serialize};
 
 /// A legacy parameter's map from attribute name to its condition or update.
 pub type Conditions<T> = std::collections::BTreeMap<String, T>;
+
+/// ExpressionAttributeNames.
+pub type Names = std::collections::BTreeMap<String, String>;
 
 /// A legacy condition (KeyConditions, QueryFilter, ScanFilter).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -7,20 +7,7 @@ use crate::model::key::{encode_key_value, ScalarType};
 use crate::model::value::AttributeValue;
 use std::ops::Bound;
 
-/// The key range a Query reads, as encoded key bytes.
-#[derive(Clone, Debug, PartialEq)]
-pub struct KeyRange {
-    /// The partition key's name.
-    pub hash_name: String,
-    /// The sort key's name, when the table or index has one.
-    pub sort_name: Option<String>,
-    /// The partition key value.
-    pub hash: Vec<u8>,
-    /// Lower bound on the sort key.
-    pub lower: Bound<Vec<u8>>,
-    /// Upper bound on the sort key.
-    pub upper: Bound<Vec<u8>>,
-}
+pub use crate::storage::sql::KeyRange;
 
 /// The key a Query targets: name and type of the hash and optional range attribute.
 pub struct KeyShape<'a> {
@@ -207,34 +194,4 @@ pub fn key_range(cond: &Cond, shape: &KeyShape<'_>) -> Result<KeyRange> {
         lower,
         upper,
     })
-}
-
-impl std::fmt::Display for KeyRange {
-    /// `pk = x'..'`, then the sort key's interval over encoded bytes, e.g. `sk in [x'61', x'62')`.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{} = {}",
-            self.hash_name,
-            crate::explain::hex(&self.hash)
-        )?;
-        if matches!(
-            (&self.lower, &self.upper),
-            (Bound::Unbounded, Bound::Unbounded)
-        ) {
-            return Ok(());
-        }
-        let name = self.sort_name.as_deref().unwrap_or("sk");
-        let lo = match &self.lower {
-            Bound::Included(b) => format!("[{}", crate::explain::hex(b)),
-            Bound::Excluded(b) => format!("({}", crate::explain::hex(b)),
-            Bound::Unbounded => "(-inf".to_string(),
-        };
-        let hi = match &self.upper {
-            Bound::Included(b) => format!("{}]", crate::explain::hex(b)),
-            Bound::Excluded(b) => format!("{})", crate::explain::hex(b)),
-            Bound::Unbounded => "+inf)".to_string(),
-        };
-        write!(f, " AND {name} in {lo}, {hi}")
-    }
 }
