@@ -2,8 +2,8 @@
 //! rest of a response past 16 MB comes back in UnprocessedKeys, in the request's shape.
 
 use super::common::{consumed, key_of_key, read_units, EmptyKeyWording};
-use super::query::PageItem;
 use crate::engine::handle::Engine;
+use crate::engine::page::PageItem;
 use crate::error::{Error, Result};
 use crate::expr::ir::Path;
 use crate::expr::{check_placeholders_used_with_expressions, legacy, projection};

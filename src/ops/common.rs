@@ -2,12 +2,14 @@
 
 use crate::error::{Error, Result};
 use crate::model::key::decode_key_value;
-use crate::storage::schema::TableMeta;
-use crate::storage::write::{Charge, Collection, IndexUnits};
+use crate::storage::write::{Charge, Collection};
 use crate::storage::State;
-use crate::types::{Capacity, ConsumedCapacity, ItemCollectionMetrics};
+use crate::types::{ConsumedCapacity, ItemCollectionMetrics};
 use std::collections::BTreeMap;
 
+pub(crate) use crate::engine::capacity::{
+    add_capacity, consumed, consumed_split, read_units, Split,
+};
 pub(crate) use crate::engine::item::{
     check_index_keys, check_item_size, item_key_shape_error, key_of_item, key_of_key,
     key_shape_error, EmptyKeyWording,
@@ -19,146 +21,6 @@ pub(crate) fn now() -> f64 {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default();
     (d.as_millis() as f64) / 1000.0
-}
-
-/// Read units for an item size: 4 KB units, halved for eventually consistent reads.
-pub(crate) fn read_units(size: usize, consistent: bool) -> f64 {
-    let units = size.div_ceil(4096).max(1) as f64;
-    if consistent {
-        units
-    } else {
-        units / 2.0
-    }
-}
-
-/// How ConsumedCapacity labels its units: transactions also report them as reads or writes.
-#[derive(Clone, Copy, PartialEq)]
-pub(crate) enum Split {
-    No,
-    Read,
-    Write,
-}
-
-fn capacity(units: f64, split: Split) -> Capacity {
-    Capacity {
-        capacity_units: units,
-        read_capacity_units: (split == Split::Read).then_some(units),
-        write_capacity_units: (split == Split::Write).then_some(units),
-    }
-}
-
-/// Builds ConsumedCapacity for NONE / TOTAL / INDEXES.
-pub(crate) fn consumed(
-    mode: Option<&str>,
-    table: &str,
-    table_units: f64,
-    index_units: &[IndexUnits],
-) -> Option<ConsumedCapacity> {
-    consumed_split(mode, table, table_units, index_units, Split::No)
-}
-
-/// [`consumed`], with units labelled as reads or writes.
-pub(crate) fn consumed_split(
-    mode: Option<&str>,
-    table: &str,
-    table_units: f64,
-    index_units: &[IndexUnits],
-    split: Split,
-) -> Option<ConsumedCapacity> {
-    let total = table_units + index_units.iter().map(|i| i.units).sum::<f64>();
-    let whole = capacity(total, split);
-    let base = ConsumedCapacity {
-        table_name: table.to_string(),
-        capacity_units: total,
-        read_capacity_units: whole.read_capacity_units,
-        write_capacity_units: whole.write_capacity_units,
-        ..Default::default()
-    };
-    match mode {
-        Some("TOTAL") => Some(base),
-        Some("INDEXES") => {
-            let pick = |global: bool| {
-                let mut m: BTreeMap<String, Capacity> = BTreeMap::new();
-                for i in index_units.iter().filter(|i| i.global == global) {
-                    let c = m
-                        .entry(i.index.clone())
-                        .or_insert_with(|| capacity(0.0, split));
-                    *c = capacity(c.capacity_units + i.units, split);
-                }
-                (!m.is_empty()).then_some(m)
-            };
-            Some(ConsumedCapacity {
-                table: Some(capacity(table_units, split)),
-                global_secondary_indexes: pick(true),
-                local_secondary_indexes: pick(false),
-                ..base
-            })
-        }
-        _ => None,
-    }
-}
-
-/// The sum of two reports of consumed capacity on the same table.
-pub(crate) fn add_capacity(
-    a: Option<ConsumedCapacity>,
-    b: Option<ConsumedCapacity>,
-) -> Option<ConsumedCapacity> {
-    let (mut a, b) = match (a, b) {
-        (Some(a), Some(b)) => (a, b),
-        (a, b) => return a.or(b),
-    };
-    let sum = |x: &mut Option<f64>, y: Option<f64>| {
-        if let Some(y) = y {
-            *x = Some(x.unwrap_or(0.0) + y);
-        }
-    };
-    let add = |x: &mut Capacity, y: &Capacity| {
-        x.capacity_units += y.capacity_units;
-        sum(&mut x.read_capacity_units, y.read_capacity_units);
-        sum(&mut x.write_capacity_units, y.write_capacity_units);
-    };
-    a.capacity_units += b.capacity_units;
-    sum(&mut a.read_capacity_units, b.read_capacity_units);
-    sum(&mut a.write_capacity_units, b.write_capacity_units);
-    if let Some(t) = &b.table {
-        add(a.table.get_or_insert_with(Capacity::default), t);
-    }
-    for (mine, theirs) in [
-        (&mut a.global_secondary_indexes, &b.global_secondary_indexes),
-        (&mut a.local_secondary_indexes, &b.local_secondary_indexes),
-    ] {
-        for (name, c) in theirs.iter().flatten() {
-            add(
-                mine.get_or_insert_with(Default::default)
-                    .entry(name.clone())
-                    .or_default(),
-                c,
-            );
-        }
-    }
-    Some(a)
-}
-
-/// ConsumedCapacity of a Query or Scan: reading an index charges the index, not the table.
-pub(crate) fn read_capacity(
-    mode: Option<&str>,
-    t: &TableMeta,
-    index: Option<&crate::storage::schema::IndexMeta>,
-    units: f64,
-) -> Option<ConsumedCapacity> {
-    match index {
-        None => consumed(mode, &t.desc.table_name, units, &[]),
-        Some(ix) => consumed(
-            mode,
-            &t.desc.table_name,
-            0.0,
-            &[IndexUnits {
-                index: ix.name.clone(),
-                global: ix.global,
-                units,
-            }],
-        ),
-    }
 }
 
 /// ConsumedCapacity of a committed write batch: one entry per table, in name order.

@@ -1,9 +1,9 @@
 //! GetItem.
 
 use super::common::{consumed, key_of_key, read_units, EmptyKeyWording};
-use super::query::PageItem;
 use crate::engine::explain::{literal, Explain};
 use crate::engine::handle::Engine;
+use crate::engine::page::PageItem;
 use crate::error::{Error, Result};
 use crate::expr::ir::Path;
 use crate::expr::{legacy, projection};

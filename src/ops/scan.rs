@@ -2,17 +2,15 @@
 //! (partitions are assigned to segments by a stable hash in SQLite, so every item is returned
 //! by exactly one segment).
 
-use super::query::{
-    check_select, describe_read, explained, resolve_index, start_key, Optimized, Page, PageOut,
-    ReadExpressions,
-};
+use super::query::check_select;
+use crate::engine::capacity::ReturnCapacity;
 use crate::engine::explain::Explain;
 use crate::engine::handle::Engine;
+use crate::engine::page::Spent;
+use crate::engine::plan::{resolve_index, ReadExpressions, ReadOptions, ReadPlan, Select};
 use crate::error::{Error, Result};
 use crate::expr::legacy;
 use crate::storage::read::View;
-use crate::storage::read::{scan_sql, ReadSql};
-use crate::storage::schema::{IndexMeta, TableMeta};
 use crate::types::{ScanInput, ScanOutput};
 use crate::validate::{constrain_attributes_to_get, require_table_name, Constraints};
 
@@ -107,69 +105,32 @@ fn check(req: &ScanInput) -> Result<(Option<(i64, i64)>, ReadExpressions)> {
     Ok((segment, exprs))
 }
 
-/// A planned Scan: what it reads and the SQL that reads it.
-struct Planned<'s> {
-    t: &'s TableMeta,
-    index: Option<&'s IndexMeta>,
-    filter: Option<Optimized>,
-    read: ReadSql,
-}
-
+/// The plan of a checked Scan.
 fn plan<'s>(
-    state: &View<'s>,
+    view: &View<'s>,
     req: &ScanInput,
     segment: Option<(i64, i64)>,
-    exprs: &ReadExpressions,
-) -> Result<Planned<'s>> {
-    let name = req.table_name.as_deref().unwrap_or_default();
-    let t = state.table(name).ok_or_else(Error::resource_not_found)?;
-    let index = resolve_index(
-        t,
-        req.index_name.as_deref(),
-        req.consistent_read.unwrap_or(false),
-        req.select.as_deref(),
-    )?;
-    let start_after = match &req.exclusive_start_key {
-        Some(esk) => Some(start_key(t, index, esk, true)?),
-        None => None,
+    exprs: ReadExpressions,
+) -> Result<ReadPlan<'s>> {
+    let name = require_table_name(&req.table_name)?;
+    let t = view.table(name).ok_or_else(Error::resource_not_found)?;
+    let o = ReadOptions {
+        select: Select::parse(req.select.as_deref()),
+        limit: req.limit,
+        exclusive_start_key: req.exclusive_start_key.as_ref(),
+        forward: true,
+        consistent: req.consistent_read.unwrap_or(false),
+        capacity: ReturnCapacity::parse(req.return_consumed_capacity.as_deref()),
     };
-    let filter = exprs.filter.as_ref().map(Optimized::new).transpose()?;
-    let read = scan_sql(
-        t,
-        index,
-        segment,
-        start_after.as_deref(),
-        filter.as_ref().and_then(|f| f.lowered.as_ref()),
-    );
-    Ok(Planned {
-        t,
-        index,
-        filter,
-        read,
-    })
+    let index = resolve_index(t, req.index_name.as_deref(), o.consistent, o.select)?;
+    ReadPlan::scan(t, index, exprs, segment, o)
 }
 
 pub(crate) fn run(db: &Engine, req: ScanInput) -> Result<ScanOutput> {
     let (segment, exprs) = check(&req)?;
-    run_parsed(db, &req, segment, exprs)
-}
-
-/// Runs a Scan on a raw JSON body into the raw JSON response (the HTTP path): whole items
-/// (nothing projected away) go from their stored bytes to JSON without being decoded.
-pub(crate) fn run_wire(db: &Engine, body: &[u8]) -> Result<Vec<u8>> {
-    let req: ScanInput = crate::wire::from_slice(body)?;
-    let (segment, exprs) = check(&req)?;
-    crate::wire::to_vec(&page(db, &req, segment, exprs, true)?)
-}
-
-/// Runs a Scan whose expressions are already in the IR (Scan itself, and PartiQL SELECT).
-pub(crate) fn run_parsed(
-    db: &Engine,
-    req: &ScanInput,
-    segment: Option<(i64, i64)>,
-    exprs: ReadExpressions,
-) -> Result<ScanOutput> {
-    let mut out = page(db, req, segment, exprs, false)?;
+    let guard = db.read()?;
+    let view = guard.view();
+    let mut out = plan(&view, &req, segment, exprs)?.execute(&view, false, Spent::default())?;
     Ok(ScanOutput {
         items: out.items()?,
         count: out.count,
@@ -179,62 +140,21 @@ pub(crate) fn run_parsed(
     })
 }
 
-/// Reads one page of a Scan; `stored` keeps whole items in the stored format.
-fn page(
-    db: &Engine,
-    req: &ScanInput,
-    segment: Option<(i64, i64)>,
-    exprs: ReadExpressions,
-    stored: bool,
-) -> Result<PageOut> {
+/// Runs a Scan on a raw JSON body into the raw JSON response (the HTTP path): whole items
+/// (nothing projected away) go from their stored bytes to JSON without being decoded.
+pub(crate) fn run_wire(db: &Engine, body: &[u8]) -> Result<Vec<u8>> {
+    let req: ScanInput = crate::wire::from_slice(body)?;
+    let (segment, exprs) = check(&req)?;
     let guard = db.read()?;
-    let state = guard.view();
-    let p = plan(&state, req, segment, &exprs)?;
-    let mut page = Page::new(
-        p.t,
-        p.index,
-        req.limit,
-        req.select.as_deref(),
-        exprs.projection,
-    );
-    if stored {
-        page = page.stored();
-    }
-    page.read(
-        &state,
-        &p.read,
-        req.consistent_read.unwrap_or(false),
-        req.return_consumed_capacity.as_deref(),
-    )
+    let view = guard.view();
+    let out = plan(&view, &req, segment, exprs)?.execute(&view, true, Spent::default())?;
+    crate::wire::to_vec(&out)
 }
 
 /// The explanation of a Scan.
 pub(crate) fn explain(db: &Engine, req: ScanInput) -> Result<Explain> {
     let (segment, exprs) = check(&req)?;
-    explain_parsed(db, &req, segment, &exprs)
-}
-
-/// The explanation of a Scan whose expressions are already in the IR.
-pub(crate) fn explain_parsed(
-    db: &Engine,
-    req: &ScanInput,
-    segment: Option<(i64, i64)>,
-    exprs: &ReadExpressions,
-) -> Result<Explain> {
     let guard = db.read()?;
-    let state = guard.view();
-    let p = plan(&state, req, segment, exprs)?;
-    let mut head = format!("Scan table={:?}", p.t.desc.table_name);
-    if let Some(ix) = p.index {
-        head.push_str(&format!(" index={:?}", ix.name));
-    }
-    if let Some((seg, total)) = segment {
-        head.push_str(&format!(" segment={seg}/{total}"));
-    }
-    if let Some(l) = req.limit {
-        head.push_str(&format!(" limit={l}"));
-    }
-    let mut optimized = vec![head];
-    describe_read(exprs, p.filter.as_ref(), &mut optimized);
-    explained(&state, exprs.describe(), optimized, p.read)
+    let view = guard.view();
+    plan(&view, &req, segment, exprs)?.explain(&view)
 }

@@ -6,7 +6,10 @@
 pub mod ast;
 pub(crate) mod batch;
 
+use crate::engine::capacity::ReturnCapacity;
 use crate::engine::handle::Engine;
+use crate::engine::page::Spent;
+use crate::engine::plan::{filter_key_attribute, ReadExpressions, ReadOptions, ReadPlan, Select};
 use crate::engine::update::{Returned, UpdateAction};
 use crate::error::{Error, ErrorCode, Result};
 use crate::expr::ir::{self, CmpOp, Path, PathElem};
@@ -16,10 +19,10 @@ use crate::model::key::{encode_key_value, ScalarType};
 use crate::model::value::{AttributeValue, Item};
 use crate::ops::common::EmptyKeyWording;
 use crate::ops::common::{check_index_keys, check_item_size, key_of_item, key_of_key};
-use crate::ops::query::{filter_key_attribute, ReadExpressions};
 use crate::ops::single_write::{check_condition, execute, WriteMembers};
+use crate::storage::read::View;
 use crate::storage::schema::TableMeta;
-use crate::types::{ExecuteStatementInput, ExecuteStatementOutput, QueryInput, ScanInput};
+use crate::types::{ExecuteStatementInput, ExecuteStatementOutput};
 use crate::validate::{enums, Constraints};
 use ast::{Returning, Statement};
 use base64::Engine as _;
@@ -536,23 +539,20 @@ pub(crate) fn explain(
             "explain covers SELECT statements; INSERT, UPDATE and DELETE write one item by key",
         ));
     }
-    let mut e = match plan_select(db, &req, &prepared)? {
-        SelectPlan::Queries(queries) => {
-            let count = queries.len();
-            let (qi, exprs) = queries
-                .first()
-                .expect("one Query per partition, at least one");
-            let mut e = crate::ops::query::explain_parsed(db, qi, exprs)?;
-            if count > 1 {
-                e.optimized_ir = format!(
-                    "{count} partitions, one Query each in the order written; the first:\n{}",
-                    e.optimized_ir
-                );
-            }
-            e
-        }
-        SelectPlan::Scan(scan) => crate::ops::scan::explain_parsed(db, &scan.0, None, &scan.1)?,
-    };
+    let guard = db.read()?;
+    let view = guard.view();
+    let plans = plan_select(&view, &req, &prepared)?;
+    let first = plans
+        .first()
+        .ok_or_else(|| Error::internal("no plan to read"))?;
+    let mut e = first.explain(&view)?;
+    if plans.len() > 1 {
+        e.optimized_ir = format!(
+            "{} partitions, one Query each in the order written; the first:\n{}",
+            plans.len(),
+            e.optimized_ir
+        );
+    }
     e.ir = format!("Statement: {text}\n{}", e.ir);
     Ok(e)
 }
@@ -591,9 +591,14 @@ pub(crate) fn execute_statement(
     }
 }
 
-/// Decides how a SELECT reads: a Query when its WHERE fixes the partition key of the table
-/// or index (the matching sort-key condition joins the key range), else a Scan.
-fn plan_select(db: &Engine, req: &ExecuteStatementInput, p: &Prepared<'_>) -> Result<SelectPlan> {
+/// Decides how a SELECT reads: one partition plan per partition its WHERE fixes (of the
+/// table or index; the matching sort-key condition joins each key range), in the order
+/// written, else one Scan plan. The plans form one page together.
+fn plan_select<'s>(
+    view: &View<'s>,
+    req: &ExecuteStatementInput,
+    p: &Prepared<'_>,
+) -> Result<Vec<ReadPlan<'s>>> {
     let Statement::Select {
         projection,
         source,
@@ -624,24 +629,18 @@ fn plan_select(db: &Engine, req: &ExecuteStatementInput, p: &Prepared<'_>) -> Re
     let consistent = req.consistent_read.unwrap_or(false);
 
     // The key being read decides between a Query and a Scan.
-    let (key, global) = {
-        let state = db.lock();
-        let t = state.table(&table).ok_or_else(Error::resource_not_found)?;
-        match &index {
-            None => (t.key.clone(), false),
-            Some(name) => {
-                let ix = t
-                    .indexes
-                    .iter()
-                    .find(|ix| &ix.name == name)
-                    .ok_or_else(|| {
-                        Error::validation("The table does not have the specified index")
-                    })?;
-                (ix.key.clone(), ix.global)
-            }
-        }
+    let t = view.table(&table).ok_or_else(Error::resource_not_found)?;
+    let ix = match &index {
+        None => None,
+        Some(name) => Some(
+            t.indexes
+                .iter()
+                .find(|ix| &ix.name == name)
+                .ok_or_else(|| Error::validation("The table does not have the specified index"))?,
+        ),
     };
-    if consistent && global {
+    let key = ix.map_or(&t.key, |ix| &ix.key);
+    if consistent && ix.is_some_and(|ix| ix.global) {
         return Err(Error::validation(
             "Strongly consistent read is not supported on Global Secondary Indexes",
         ));
@@ -673,7 +672,7 @@ fn plan_select(db: &Engine, req: &ExecuteStatementInput, p: &Prepared<'_>) -> Re
     let query = !key_parts.is_empty()
         && filter
             .as_ref()
-            .is_none_or(|f| filter_key_attribute(f, &key).is_none());
+            .is_none_or(|f| filter_key_attribute(f, key).is_none());
     if let Some((name, _)) = order {
         if where_.is_none() {
             return Err(Error::validation(
@@ -693,73 +692,47 @@ fn plan_select(db: &Engine, req: &ExecuteStatementInput, p: &Prepared<'_>) -> Re
         }
     }
     let exclusive_start_key = start_key(req)?;
-    let read = if query {
-        // A NextToken resumes in the partition its key names; earlier ones are done.
-        // A single partition leaves the key's checks to Query, as before.
-        let resume_at = match &exclusive_start_key {
-            Some(esk) if partitions.len() > 1 => {
-                let at = esk
-                    .get(&key.hash.name)
-                    .filter(|v| ScalarType::of(v) == Some(key.hash.ty))
-                    .and_then(|v| {
-                        let k = encode_key_value(v).ok()?;
-                        partitions
-                            .iter()
-                            .position(|p| encode_key_value(p).ok().as_ref() == Some(&k))
-                    });
-                at.ok_or_else(|| {
-                    Error::validation("The provided starting key is invalid: The provided key element does not match the schema")
-                })?
-            }
-            _ => 0,
-        };
-        let queries = partitions
-            .into_iter()
-            .enumerate()
-            .skip(resume_at)
-            .map(|(i, value)| {
-                let mut parts = key_parts.clone();
-                parts[0] = hash_equality(&key.hash.name, value);
-                let input = QueryInput {
-                    table_name: Some(table.clone()),
-                    index_name: index.clone(),
-                    consistent_read: req.consistent_read,
-                    limit: req.limit,
-                    exclusive_start_key: if i == resume_at {
-                        exclusive_start_key.clone()
-                    } else {
-                        None
-                    },
-                    scan_index_forward: order.as_ref().map(|(_, asc)| *asc),
-                    return_consumed_capacity: req.return_consumed_capacity.clone(),
-                    ..Default::default()
-                };
-                (input, ReadExpressions::from_ir(and(parts), filter.clone()))
-            })
-            .collect();
-        SelectPlan::Queries(queries)
-    } else {
-        SelectPlan::Scan(Box::new((
-            ScanInput {
-                table_name: Some(table),
-                index_name: index,
-                consistent_read: req.consistent_read,
-                limit: req.limit,
-                exclusive_start_key,
-                return_consumed_capacity: req.return_consumed_capacity.clone(),
-                ..Default::default()
-            },
-            ReadExpressions::from_ir(None, cond),
-        )))
+    let options = |esk| ReadOptions {
+        select: Select::Default,
+        limit: req.limit,
+        exclusive_start_key: esk,
+        forward: order.as_ref().is_none_or(|(_, asc)| *asc),
+        consistent,
+        capacity: ReturnCapacity::parse(req.return_consumed_capacity.as_deref()),
     };
-    Ok(read)
-}
-
-/// How a SELECT reads: a Query per partition the WHERE fixes (in the order written), or a
-/// Scan, with the WHERE in the IR.
-enum SelectPlan {
-    Queries(Vec<(QueryInput, ReadExpressions)>),
-    Scan(Box<(ScanInput, ReadExpressions)>),
+    if !query {
+        let exprs = ReadExpressions::from_ir(None, cond);
+        let plan = ReadPlan::scan(t, ix, exprs, None, options(exclusive_start_key.as_ref()))?;
+        return Ok(vec![plan]);
+    }
+    // A NextToken resumes in the partition its key names; earlier ones are done.
+    // A single partition leaves the key's checks to the plan, as a Query's.
+    let resume_at = match &exclusive_start_key {
+        Some(esk) if partitions.len() > 1 => {
+            let at = esk
+                .get(&key.hash.name)
+                .filter(|v| ScalarType::of(v) == Some(key.hash.ty))
+                .and_then(|v| {
+                    let k = encode_key_value(v).ok()?;
+                    partitions
+                        .iter()
+                        .position(|p| encode_key_value(p).ok().as_ref() == Some(&k))
+                });
+            at.ok_or_else(|| {
+                Error::validation("The provided starting key is invalid: The provided key element does not match the schema")
+            })?
+        }
+        _ => 0,
+    };
+    let mut plans = Vec::with_capacity(partitions.len() - resume_at);
+    for (i, value) in partitions.into_iter().enumerate().skip(resume_at) {
+        let mut parts = key_parts.clone();
+        parts[0] = hash_equality(&key.hash.name, value);
+        let exprs = ReadExpressions::from_ir(and(parts), filter.clone());
+        let esk = exclusive_start_key.as_ref().filter(|_| i == resume_at);
+        plans.push(ReadPlan::partition(t, ix, exprs, None, options(esk))?);
+    }
+    Ok(plans)
 }
 
 fn select(
@@ -770,30 +743,22 @@ fn select(
     let Statement::Select { projection, .. } = &p.statement else {
         unreachable!("called for SELECT")
     };
-    let (items, lek, capacity) = match plan_select(db, req, p)? {
-        SelectPlan::Queries(queries) => {
-            // One page across the partitions: Limit and 1 MB count everything evaluated.
-            let (mut items, mut lek, mut capacity) = (Vec::new(), None, None);
-            let mut spent = crate::ops::query::Spent::default();
-            for (qi, exprs) in queries {
-                let mut out = crate::ops::query::run_page(db, &qi, exprs, spent)?;
-                spent.add(&out);
-                items.extend(out.items()?.into_iter().flatten());
-                capacity = crate::ops::common::add_capacity(capacity, out.consumed_capacity);
-                lek = out.last_evaluated_key;
-                if lek.is_some() {
-                    break;
-                }
-            }
-            (Some(items), lek, capacity)
+    // Every partition is read in one read transaction: one snapshot, no writer lock (files).
+    let guard = db.read()?;
+    let view = guard.view();
+    // One page across the partitions: Limit and 1 MB count everything evaluated.
+    let (mut items, mut lek, mut capacity) = (Vec::new(), None, None);
+    let mut spent = Spent::default();
+    for plan in plan_select(&view, req, p)? {
+        let mut out = plan.execute(&view, false, spent)?;
+        spent.add(&out);
+        items.extend(out.items()?.into_iter().flatten());
+        capacity = crate::ops::common::add_capacity(capacity, out.consumed_capacity);
+        lek = out.last_evaluated_key;
+        if lek.is_some() {
+            break;
         }
-        SelectPlan::Scan(scan) => {
-            let (si, exprs) = *scan;
-            let out = crate::ops::scan::run_parsed(db, &si, None, exprs)?;
-            (out.items, out.last_evaluated_key, out.consumed_capacity)
-        }
-    };
-    let items = items.unwrap_or_default();
+    }
     let items = match projection {
         Some(paths) => items.into_iter().map(|i| project(i, paths)).collect(),
         None => items,
