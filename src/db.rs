@@ -283,6 +283,39 @@ mod tests {
     }
 
     #[test]
+    fn a_partiql_select_over_several_partitions_does_not_wait_for_the_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::new(dir.path().join("p.db")).unwrap();
+        table(&db, "parts");
+        for pk in ["a", "b", "c"] {
+            db.execute(
+                "PutItem",
+                serde_json::json!({"TableName": "parts", "Item": {"pk": {"S": pk}}}),
+            )
+            .unwrap();
+        }
+        let writer = db.engine().lock();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let reader = db.clone();
+        let handle = std::thread::spawn(move || {
+            let got = reader.execute(
+                "ExecuteStatement",
+                serde_json::json!({"Statement": "SELECT pk FROM parts WHERE pk IN ['c', 'a']"}),
+            );
+            tx.send(got.map(|v| v["Items"].clone())).unwrap();
+        });
+        let got = rx
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .expect("the SELECT waited for the writer");
+        assert_eq!(
+            got.unwrap(),
+            serde_json::json!([{"pk": {"S": "c"}}, {"pk": {"S": "a"}}])
+        );
+        drop(writer);
+        handle.join().unwrap();
+    }
+
+    #[test]
     fn a_newer_catalog_format_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("fmt.db");
