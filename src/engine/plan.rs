@@ -7,7 +7,7 @@
 
 use super::capacity::ReturnCapacity;
 use super::explain::Explain;
-use super::page::{Page, PageOut, Spent};
+use super::page::{Page, PageItem, PageOut, Spent};
 use crate::error::{Error, Result};
 use crate::expr::ir::{Cond, Path};
 use crate::expr::lower::{lower, Lowered};
@@ -42,6 +42,62 @@ impl Select {
             Some("COUNT") => Select::Count,
             _ => Select::Default,
         }
+    }
+}
+
+/// A read of one item by its encoded key: the plan of GetItem, BatchGetItem,
+/// TransactGetItems and PartiQL's keyed reads in batches and transactions.
+pub(crate) struct KeyRead<'s, 'p> {
+    pub t: &'s TableMeta,
+    pub pk: &'p [u8],
+    pub sk: &'p [u8],
+    /// ProjectionExpression or AttributesToGet, applied to the item found.
+    pub projection: Option<&'p [Path]>,
+}
+
+impl KeyRead<'_, '_> {
+    /// The item (projected; kept in the stored format when `stored` and nothing is projected
+    /// away) and the size of the whole stored item, which capacity is charged on (0 when
+    /// there is none).
+    pub fn execute(&self, view: &View<'_>, stored: bool) -> Result<(Option<PageItem>, usize)> {
+        let found = PageItem::get(view, self.t, (self.pk, self.sk), stored)?;
+        Ok(match (found, self.projection) {
+            (None, _) => (None, 0),
+            (Some((item, size)), None) => (Some(item), size),
+            (Some((item, size)), Some(paths)) => (
+                Some(PageItem::Decoded(projection::apply(
+                    &item.into_item()?,
+                    paths,
+                ))),
+                size,
+            ),
+        })
+    }
+
+    /// What `explain` prints: `ir` (the request's key and expressions), the lookup on the
+    /// clustered key, and its statement.
+    pub fn explain(&self, view: &View<'_>, head: &str, mut ir: Vec<String>) -> Result<Explain> {
+        let mut optimized = vec![
+            format!("{head} table={:?}", self.t.desc.table_name),
+            format!(
+                "  KeyLookup: pk = {}, sk = {}",
+                crate::model::key::hex(self.pk),
+                crate::model::key::hex(self.sk)
+            ),
+        ];
+        if let Some(paths) = self.projection {
+            let paths: Vec<String> = paths.iter().map(ToString::to_string).collect();
+            ir.push(format!("ProjectionExpression: {}", paths.join(", ")));
+            optimized.push(format!("  Projection: {}", paths.join(", ")));
+        }
+        let read = ReadSql {
+            sql: self.t.sql.select.clone(),
+            params: vec![
+                rusqlite::types::Value::Blob(self.pk.to_vec()),
+                rusqlite::types::Value::Blob(self.sk.to_vec()),
+            ],
+        };
+        explained(view, ir.join("\n"), optimized, read)
     }
 }
 

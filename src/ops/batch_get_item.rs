@@ -4,6 +4,7 @@
 use super::common::{consumed, key_of_key, read_units, EmptyKeyWording};
 use crate::engine::handle::Engine;
 use crate::engine::page::PageItem;
+use crate::engine::plan::KeyRead;
 use crate::error::{Error, Result};
 use crate::expr::ir::Path;
 use crate::expr::{check_placeholders_used_with_expressions, legacy, projection};
@@ -170,8 +171,13 @@ fn read(db: &Engine, req: &BatchGetItemInput, stored: bool) -> Result<Found> {
                 unprocessed.push(r.ka.keys.as_ref().expect("checked")[i].clone());
                 continue;
             }
-            let got = PageItem::get(&state, t, (pk, sk), stored)?;
-            let size = got.as_ref().map_or(0, |g| g.1);
+            let plan = KeyRead {
+                t,
+                pk,
+                sk,
+                projection: r.projection.as_deref(),
+            };
+            let (got, size) = plan.execute(&state, stored)?;
             if bytes + size > MAX_RESPONSE_BYTES {
                 unprocessed.push(r.ka.keys.as_ref().expect("checked")[i].clone());
                 continue;
@@ -179,12 +185,7 @@ fn read(db: &Engine, req: &BatchGetItemInput, stored: bool) -> Result<Found> {
             bytes += size;
             // Every key is charged, found or not.
             units += read_units(size, consistent);
-            if let Some((item, _)) = got {
-                found.push(match &r.projection {
-                    Some(paths) => PageItem::Decoded(projection::apply(&item.into_item()?, paths)),
-                    None => item,
-                });
-            }
+            found.extend(got);
         }
         if !unprocessed.is_empty() {
             out.unprocessed_keys.insert(

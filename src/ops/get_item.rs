@@ -1,18 +1,17 @@
 //! GetItem.
 
 use super::common::{consumed, key_of_key, read_units, EmptyKeyWording};
-use crate::engine::explain::{literal, Explain};
+use crate::engine::explain::Explain;
 use crate::engine::handle::Engine;
 use crate::engine::page::PageItem;
+use crate::engine::plan::KeyRead;
 use crate::error::{Error, Result};
 use crate::expr::ir::Path;
 use crate::expr::{legacy, projection};
 use crate::model::codec::check_value;
-use crate::model::key::hex;
 use crate::model::value::Item;
 use crate::types::{GetItemInput, GetItemOutput};
 use crate::validate::{constrain_attributes_to_get, require_table_name, Constraints};
-use rusqlite::types::Value;
 
 /// Checks a GetItem request and parses its projection: everything done before the lock.
 fn check(req: &GetItemInput) -> Result<(&str, &Item, Option<Vec<Path>>)> {
@@ -75,23 +74,19 @@ struct Found {
 fn read(db: &Engine, req: &GetItemInput, stored: bool) -> Result<Found> {
     let (name, key, projection) = check(req)?;
     let guard = db.read()?;
-    let state = guard.view();
-    let t = state.table(name).ok_or_else(Error::resource_not_found)?;
+    let view = guard.view();
+    let t = view.table(name).ok_or_else(Error::resource_not_found)?;
     let (pk, sk) = key_of_key(t, key, EmptyKeyWording::WereInvalid)?;
-    let found = PageItem::get(&state, t, (&pk, &sk), stored)?;
-    drop(guard);
-
-    let consistent = req.consistent_read.unwrap_or(false);
-    let units = read_units(found.as_ref().map_or(0, |f| f.1), consistent);
-    // Capacity is charged on the whole item, projected or not.
-    let item = match (found, &projection) {
-        (None, _) => None,
-        (Some((item, _)), None) => Some(item),
-        (Some((item, _)), Some(paths)) => Some(PageItem::Decoded(projection::apply(
-            &item.into_item()?,
-            paths,
-        ))),
+    let plan = KeyRead {
+        t,
+        pk: &pk,
+        sk: &sk,
+        projection: projection.as_deref(),
     };
+    let (item, size) = plan.execute(&view, stored)?;
+    drop(guard);
+    // Capacity is charged on the whole item, projected or not.
+    let units = read_units(size, req.consistent_read.unwrap_or(false));
     Ok(Found {
         item,
         consumed_capacity: consumed(req.return_consumed_capacity.as_deref(), name, units, &[]),
@@ -102,28 +97,18 @@ fn read(db: &Engine, req: &GetItemInput, stored: bool) -> Result<Found> {
 pub(crate) fn explain(db: &Engine, req: GetItemInput) -> Result<Explain> {
     let (name, key, projection) = check(&req)?;
     let guard = db.read()?;
-    let state = guard.view();
-    let t = state.table(name).ok_or_else(Error::resource_not_found)?;
+    let view = guard.view();
+    let t = view.table(name).ok_or_else(Error::resource_not_found)?;
     let (pk, sk) = key_of_key(t, key, EmptyKeyWording::WereInvalid)?;
-    let mut ir = vec![format!(
+    let ir = vec![format!(
         "Key: {}",
         serde_json::to_string(key).map_err(|e| Error::internal(e.to_string()))?
     )];
-    let mut optimized = vec![
-        format!("GetItem table={:?}", t.desc.table_name),
-        format!("  KeyLookup: pk = {}, sk = {}", hex(&pk), hex(&sk)),
-    ];
-    if let Some(paths) = &projection {
-        let paths: Vec<String> = paths.iter().map(ToString::to_string).collect();
-        ir.push(format!("ProjectionExpression: {}", paths.join(", ")));
-        optimized.push(format!("  Projection: {}", paths.join(", ")));
-    }
-    let params = [Value::Blob(pk), Value::Blob(sk)];
-    Ok(Explain {
-        ir: ir.join("\n"),
-        optimized_ir: optimized.join("\n"),
-        plan: state.query_plan(&t.sql.select, &params)?,
-        params: params.iter().map(literal).collect(),
-        sql: t.sql.select.clone(),
-    })
+    let plan = KeyRead {
+        t,
+        pk: &pk,
+        sk: &sk,
+        projection: projection.as_deref(),
+    };
+    plan.explain(&view, "GetItem", ir)
 }

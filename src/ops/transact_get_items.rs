@@ -5,6 +5,8 @@ use super::common::{
 };
 use super::transact::{canceled, same_item_twice, Reason, MAX_ACTIONS};
 use crate::engine::handle::Engine;
+use crate::engine::page::PageItem;
+use crate::engine::plan::KeyRead;
 use crate::error::{Error, Result};
 use crate::expr::{check_placeholders_used_with_expressions, projection};
 use crate::model::codec::check_value;
@@ -84,18 +86,20 @@ pub(crate) fn run(db: &Engine, req: TransactGetItemsInput) -> Result<TransactGet
 
     let mut responses = Vec::with_capacity(gets.len());
     let mut units: BTreeMap<&str, f64> = BTreeMap::new();
-    for ((get, target), paths) in gets.iter().zip(targets).zip(&projections) {
-        let (t, pk, sk) = target.expect("no failed reasons");
-        let found = state.get_item(t, &pk, &sk)?;
+    // No reason failed: every action has its target.
+    for ((t, pk, sk), paths) in targets.into_iter().flatten().zip(&projections) {
+        let plan = KeyRead {
+            t,
+            pk: &pk,
+            sk: &sk,
+            projection: paths.as_deref(),
+        };
+        let (found, size) = plan.execute(&state, false)?;
         // Transactional reads cost twice a consistent read, missing items included.
-        *units
-            .entry(get.table_name.as_deref().expect("checked"))
-            .or_default() += 2.0 * read_units(found.as_ref().map_or(0, |f| f.1), true);
+        *units.entry(&t.desc.table_name).or_default() += 2.0 * read_units(size, true);
         let item = found
-            .map(|(item, _)| match paths {
-                Some(p) => projection::apply(&item, p),
-                None => item,
-            })
+            .map(PageItem::into_item)
+            .transpose()?
             .filter(|i| !i.is_empty());
         responses.push(ItemResponse { item });
     }

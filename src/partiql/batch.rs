@@ -7,6 +7,8 @@ use super::{
     WriteOptions,
 };
 use crate::engine::handle::Engine;
+use crate::engine::page::PageItem;
+use crate::engine::plan::KeyRead;
 use crate::error::{Error, ErrorCode, Result};
 use crate::model::value::Item;
 use crate::ops::common::{
@@ -72,10 +74,17 @@ fn read_one(state: &View<'_>, p: &Prepared<'_>, in_transaction: bool) -> Result<
         return Err(Error::validation(not_keyed));
     };
     let (pk, sk) = key_of_key(t, &key, EmptyKeyWording::NotValid)?;
-    let found = state.get_item(t, &pk, &sk)?;
-    let size = found.as_ref().map_or(0, |f| f.1);
+    // PartiQL projects by its own naming rules, after the rest of the WHERE.
+    let plan = KeyRead {
+        t,
+        pk: &pk,
+        sk: &sk,
+        projection: None,
+    };
+    let (found, size) = plan.execute(state, false)?;
     let item = found
-        .map(|(item, _)| item)
+        .map(PageItem::into_item)
+        .transpose()?
         .filter(|item| {
             rest.as_ref()
                 .is_none_or(|c| crate::expr::eval::eval(c, item))
