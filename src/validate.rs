@@ -140,6 +140,16 @@ impl Constraints {
     }
 }
 
+/// A required member, after its constraints were checked: the value, or DynamoDB's error for
+/// that member missing (what the constraint check reports, never a panic).
+pub(crate) fn present<'a, T>(v: &'a Option<T>, path: &str) -> Result<&'a T> {
+    v.as_ref().ok_or_else(|| {
+        Error::validation(format!(
+            "1 validation error detected: Value null at '{path}' failed to satisfy constraint: Member must not be null"
+        ))
+    })
+}
+
 /// AttributesToGet: 1 to 255 names, shown as DynamoDB echoes a list (`[a, b]`).
 pub(crate) fn constrain_attributes_to_get(
     c: &mut Constraints,
@@ -213,5 +223,58 @@ mod tests {
             .unwrap_err()
             .message()
             .starts_with("10 validation errors detected: "));
+    }
+
+    #[test]
+    fn the_printed_sets_are_the_parsed_enums() {
+        use crate::types::*;
+        let same = |printed: &[&str], parsed: Vec<&str>| {
+            let mut a: Vec<&str> = printed.to_vec();
+            let mut b = parsed;
+            a.sort_unstable();
+            b.sort_unstable();
+            assert_eq!(a, b);
+        };
+        use ReturnValues as R;
+        same(
+            enums::RETURN_VALUES,
+            [R::None, R::AllOld, R::UpdatedOld, R::AllNew, R::UpdatedNew]
+                .map(R::as_str)
+                .to_vec(),
+        );
+        same(
+            enums::RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
+            [ReturnOnFailure::None, ReturnOnFailure::AllOld]
+                .map(ReturnOnFailure::as_str)
+                .to_vec(),
+        );
+        same(
+            enums::RETURN_ITEM_COLLECTION_METRICS,
+            [ReturnCollectionMetrics::None, ReturnCollectionMetrics::Size]
+                .map(ReturnCollectionMetrics::as_str)
+                .to_vec(),
+        );
+        same(
+            enums::BILLING_MODE,
+            [BillingMode::Provisioned, BillingMode::PayPerRequest]
+                .map(BillingMode::as_str)
+                .to_vec(),
+        );
+        same(
+            enums::KEY_TYPE,
+            [KeyType::Hash, KeyType::Range]
+                .map(KeyType::as_str)
+                .to_vec(),
+        );
+        same(
+            enums::PROJECTION_TYPE,
+            [
+                ProjectionType::All,
+                ProjectionType::KeysOnly,
+                ProjectionType::Include,
+            ]
+            .map(ProjectionType::as_str)
+            .to_vec(),
+        );
     }
 }

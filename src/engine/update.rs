@@ -9,7 +9,7 @@ use crate::expr::{legacy, projection, update::Update};
 use crate::model::codec::{encode_item, EncodedItem};
 use crate::model::value::Item;
 use crate::storage::schema::TableMeta;
-use crate::types::{AttributeValueUpdate, Conditions};
+use crate::types::{AttributeValueUpdate, Conditions, ReturnValues};
 
 /// What an update does to an item.
 #[derive(Clone, Copy)]
@@ -20,15 +20,6 @@ pub(crate) enum UpdateAction<'a> {
     Legacy(&'a Conditions<AttributeValueUpdate>),
     /// Neither: UpdateItem with only a key writes the item (or the key) as it is.
     Nothing,
-}
-
-/// Which item an update returns (ReturnValues, PartiQL's RETURNING).
-#[derive(Clone, Copy, PartialEq, Debug)]
-pub(crate) enum Returned {
-    AllOld,
-    AllNew,
-    UpdatedOld,
-    UpdatedNew,
 }
 
 /// An update applied: the new item, encoded and checked like a put.
@@ -91,14 +82,15 @@ impl UpdateAction<'_> {
         Ok(Updated { item, encoded })
     }
 
-    /// The attributes an update returns: the whole old or new item, or only the updated
-    /// paths of either; None when that is empty.
-    pub fn returned(&self, which: Returned, old: Option<Item>, new: &Item) -> Option<Item> {
+    /// The attributes an update returns (ReturnValues, PartiQL's RETURNING): the whole old
+    /// or new item, or only the updated paths of either; None when that is empty.
+    pub fn returned(&self, which: ReturnValues, old: Option<Item>, new: &Item) -> Option<Item> {
         match which {
-            Returned::AllOld => old,
-            Returned::AllNew => Some(new.clone()),
-            Returned::UpdatedOld => old.map(|o| projection::apply(&o, &self.paths())),
-            Returned::UpdatedNew => Some(projection::apply(new, &self.paths())),
+            ReturnValues::None => None,
+            ReturnValues::AllOld => old,
+            ReturnValues::AllNew => Some(new.clone()),
+            ReturnValues::UpdatedOld => old.map(|o| projection::apply(&o, &self.paths())),
+            ReturnValues::UpdatedNew => Some(projection::apply(new, &self.paths())),
         }
         .filter(|a| !a.is_empty())
     }

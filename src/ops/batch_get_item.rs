@@ -11,7 +11,7 @@ use crate::expr::{check_placeholders_used_with_expressions, legacy, projection};
 use crate::model::codec::check_value;
 use crate::model::value::Item;
 use crate::types::{BatchGetItemInput, BatchGetItemOutput, KeysAndAttributes};
-use crate::validate::{constrain_attributes_to_get, Constraints};
+use crate::validate::{constrain_attributes_to_get, present, Constraints};
 use std::collections::BTreeMap;
 
 const MAX_KEYS: usize = 100;
@@ -46,13 +46,15 @@ fn check_shape(req: &BatchGetItemInput) -> Result<&BTreeMap<String, KeysAndAttri
     }
     c.return_consumed_capacity(req.return_consumed_capacity.as_deref());
     c.finish()?;
-    Ok(req.request_items.as_ref().expect("checked not null"))
+    present(&req.request_items, "requestItems")
 }
 
 /// One table's part of the request, checked.
 struct TableRead<'a> {
     name: &'a str,
     ka: &'a KeysAndAttributes,
+    /// The keys to read, in request order.
+    keys: &'a [Item],
     projection: Option<Vec<Path>>,
 }
 
@@ -127,6 +129,7 @@ fn read(db: &Engine, req: &BatchGetItemInput, stored: bool) -> Result<Found> {
         reads.push(TableRead {
             name,
             ka,
+            keys,
             projection,
         });
     }
@@ -141,8 +144,8 @@ fn read(db: &Engine, req: &BatchGetItemInput, stored: bool) -> Result<Found> {
     let mut encoded = Vec::with_capacity(reads.len());
     for r in &reads {
         let t = state.table(r.name).ok_or_else(Error::resource_not_found)?;
-        let keys = r.ka.keys.as_deref().unwrap_or_default();
-        let enc = keys
+        let enc = r
+            .keys
             .iter()
             .map(|k| key_of_key(t, k, EmptyKeyWording::NotValid))
             .collect::<Result<Vec<_>>>()?;
@@ -168,7 +171,7 @@ fn read(db: &Engine, req: &BatchGetItemInput, stored: bool) -> Result<Found> {
         let mut unprocessed: Vec<Item> = Vec::new();
         for (i, (pk, sk)) in keys.iter().enumerate() {
             if !unprocessed.is_empty() {
-                unprocessed.push(r.ka.keys.as_ref().expect("checked")[i].clone());
+                unprocessed.push(r.keys[i].clone());
                 continue;
             }
             let plan = KeyRead {
@@ -179,7 +182,7 @@ fn read(db: &Engine, req: &BatchGetItemInput, stored: bool) -> Result<Found> {
             };
             let (got, size) = plan.execute(&state, stored)?;
             if bytes + size > MAX_RESPONSE_BYTES {
-                unprocessed.push(r.ka.keys.as_ref().expect("checked")[i].clone());
+                unprocessed.push(r.keys[i].clone());
                 continue;
             }
             bytes += size;

@@ -11,8 +11,10 @@ use crate::error::{Error, Result};
 use crate::model::codec::{check_value, encode_item, EncodedItem};
 use crate::model::value::Item;
 use crate::storage::write::{Billing, WriteBatch};
-use crate::types::{BatchWriteItemInput, BatchWriteItemOutput, WriteRequest};
-use crate::validate::{enums, Constraints};
+use crate::types::{
+    BatchWriteItemInput, BatchWriteItemOutput, ReturnCollectionMetrics, WriteRequest,
+};
+use crate::validate::{enums, present, Constraints};
 use std::collections::{BTreeMap, BTreeSet};
 
 const MAX_WRITES: usize = 25;
@@ -58,7 +60,7 @@ fn check_shape(req: &BatchWriteItemInput) -> Result<&BTreeMap<String, Vec<WriteR
         enums::RETURN_ITEM_COLLECTION_METRICS,
     );
     c.finish()?;
-    let items = req.request_items.as_ref().expect("checked not null");
+    let items = present(&req.request_items, "requestItems")?;
     if items.is_empty() {
         return Err(Error::validation(
             "The requestItems parameter is required for BatchWriteItem",
@@ -82,13 +84,13 @@ pub(crate) fn run(db: &Engine, req: BatchWriteItemInput) -> Result<BatchWriteIte
         for r in reqs {
             writes.push(match (&r.put_request, &r.delete_request) {
                 (Some(p), None) => {
-                    let item = p.item.as_ref().expect("checked not null");
+                    let item = present(&p.item, "putRequest.item")?;
                     let enc = encode_item(item)?;
                     check_item_size(enc.size)?;
                     Write::Put(item, enc)
                 }
                 (None, Some(d)) => {
-                    let key = d.key.as_ref().expect("checked not null");
+                    let key = present(&d.key, "deleteRequest.key")?;
                     for v in key.values() {
                         check_value(v)?;
                     }
@@ -144,7 +146,9 @@ pub(crate) fn run(db: &Engine, req: BatchWriteItemInput) -> Result<BatchWriteIte
             }
         }
     }
-    let metrics = req.return_item_collection_metrics.as_deref() == Some("SIZE");
+    let metrics =
+        ReturnCollectionMetrics::from_member(req.return_item_collection_metrics.as_deref())
+            == Some(ReturnCollectionMetrics::Size);
     let done = batch.commit(metrics)?;
     let capacity = write_capacity(
         req.return_consumed_capacity.as_deref(),

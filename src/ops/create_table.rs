@@ -7,7 +7,7 @@ use super::key_schema::{
 use crate::engine::handle::Engine;
 use crate::error::{Error, ErrorCode, Result};
 use crate::types::*;
-use crate::validate::{enums, require_table_name, Constraints};
+use crate::validate::{enums, present, require_table_name, Constraints};
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 
@@ -23,12 +23,10 @@ pub(crate) fn run(db: &Engine, req: CreateTableInput) -> Result<CreateTableOutpu
     c.name("tableName", name);
     c.finish()?;
 
-    let pay_per_request = req.billing_mode.as_deref() == Some("PAY_PER_REQUEST");
-    if !pay_per_request
-        && req
-            .billing_mode
-            .as_deref()
-            .is_none_or(|m| m == "PROVISIONED")
+    // An unknown mode is a constraint error, reported later in DynamoDB's order.
+    let mode = req.billing_mode.as_deref().map(BillingMode::parse);
+    let pay_per_request = mode == Some(Some(BillingMode::PayPerRequest));
+    if matches!(mode, None | Some(Some(BillingMode::Provisioned)))
         && req.provisioned_throughput.is_none()
     {
         return Err(Error::invalid_param(
@@ -39,7 +37,7 @@ pub(crate) fn run(db: &Engine, req: CreateTableInput) -> Result<CreateTableOutpu
     shape(&req)?;
     semantics(&req, pay_per_request)?;
 
-    let desc = describe_new(db, &req, name, pay_per_request);
+    let desc = describe_new(db, &req, name, pay_per_request)?;
     let mut state = db.lock();
     if state.table(name).is_some() {
         return Err(Error::new(
@@ -244,7 +242,7 @@ fn semantics(req: &CreateTableInput, pay_per_request: bool) -> Result<()> {
                     hash_name(ks)
                 )));
             }
-            let p = ix.projection.as_ref().expect("shape checked");
+            let p = present(&ix.projection, "projection")?;
             check_projection(p)?;
             projected += p.non_key_attributes.as_ref().map_or(0, Vec::len);
             if !index_names.insert(iname) {
@@ -319,7 +317,7 @@ pub(crate) fn check_gsi(
 ) -> Result<()> {
     let iname = ix.index_name.as_deref().unwrap_or_default();
     check_key_schema(ix.key_schema.as_deref().unwrap_or_default(), defs, false)?;
-    check_projection(ix.projection.as_ref().expect("shape checked"))?;
+    check_projection(present(&ix.projection, "projection")?)?;
     let update = context == GsiContext::UpdateTable;
     match (pay_per_request, &ix.provisioned_throughput) {
         (true, Some(_)) if update => Err(Error::invalid_param(format!(
@@ -386,20 +384,23 @@ pub(crate) fn throughput_desc(
 }
 
 /// A GSI's description as created.
-pub(crate) fn gsi_description(ix: &GlobalSecondaryIndex, table_arn: &str) -> IndexDescription {
+pub(crate) fn gsi_description(
+    ix: &GlobalSecondaryIndex,
+    table_arn: &str,
+) -> Result<IndexDescription> {
     let iname = ix.index_name.clone().unwrap_or_default();
-    IndexDescription {
+    Ok(IndexDescription {
         index_arn: format!("{table_arn}/index/{iname}"),
         index_name: iname,
         key_schema: ix.key_schema.clone().unwrap_or_default(),
-        projection: sorted_projection(ix.projection.as_ref().expect("validated")),
+        projection: sorted_projection(present(&ix.projection, "projection")?),
         index_status: Some("ACTIVE".into()),
         provisioned_throughput: Some(throughput_desc(ix.provisioned_throughput.as_ref())),
         index_size_bytes: 0,
         item_count: 0,
         on_demand_throughput: ix.on_demand_throughput.clone(),
         warm_throughput: None,
-    }
+    })
 }
 
 /// A fresh UUID v4 string, from a hash of the name, the time and a counter.
@@ -436,36 +437,45 @@ fn describe_new(
     req: &CreateTableInput,
     name: &str,
     pay_per_request: bool,
-) -> TableDescription {
+) -> Result<TableDescription> {
     let table_arn = format!("arn:aws:dynamodb:{}:000000000000:table/{name}", db.region());
     let created = now();
     let mut defs = req.attribute_definitions.clone().unwrap_or_default();
     defs.sort_by(|a, b| a.attribute_name.cmp(&b.attribute_name));
-    let lsis = req.local_secondary_indexes.as_ref().map(|l| {
-        l.iter()
-            .map(|ix| {
-                let iname = ix.index_name.clone().unwrap_or_default();
-                IndexDescription {
-                    index_arn: format!("{table_arn}/index/{iname}"),
-                    index_name: iname,
-                    key_schema: ix.key_schema.clone().unwrap_or_default(),
-                    projection: sorted_projection(ix.projection.as_ref().expect("validated")),
-                    ..Default::default()
-                }
-            })
-            .collect()
-    });
+    let lsis = req
+        .local_secondary_indexes
+        .as_ref()
+        .map(|l| {
+            l.iter()
+                .map(|ix| {
+                    let iname = ix.index_name.clone().unwrap_or_default();
+                    Ok(IndexDescription {
+                        index_arn: format!("{table_arn}/index/{iname}"),
+                        index_name: iname,
+                        key_schema: ix.key_schema.clone().unwrap_or_default(),
+                        projection: sorted_projection(present(&ix.projection, "projection")?),
+                        ..Default::default()
+                    })
+                })
+                .collect::<Result<Vec<_>>>()
+        })
+        .transpose()?;
     let gsis = req
         .global_secondary_indexes
         .as_ref()
-        .map(|g| g.iter().map(|ix| gsi_description(ix, &table_arn)).collect());
+        .map(|g| {
+            g.iter()
+                .map(|ix| gsi_description(ix, &table_arn))
+                .collect::<Result<Vec<_>>>()
+        })
+        .transpose()?;
     let stream_on = req
         .stream_specification
         .as_ref()
         .and_then(|s| s.stream_enabled)
         == Some(true);
     let label = stream_on.then(|| stream_label(created));
-    TableDescription {
+    Ok(TableDescription {
         attribute_definitions: defs,
         table_name: name.to_string(),
         key_schema: req.key_schema.clone().unwrap_or_default(),
@@ -496,7 +506,7 @@ fn describe_new(
         deletion_protection_enabled: req.deletion_protection_enabled.unwrap_or(false),
         on_demand_throughput: req.on_demand_throughput.clone(),
         warm_throughput: None,
-    }
+    })
 }
 
 /// SSEDescription for an SSESpecification that enables KMS encryption.

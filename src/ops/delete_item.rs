@@ -6,7 +6,7 @@ use crate::engine::handle::Engine;
 use crate::error::{Error, Result};
 use crate::model::codec::check_value;
 use crate::types::{DeleteItemInput, DeleteItemOutput};
-use crate::validate::{require_table_name, Constraints};
+use crate::validate::{present, require_table_name, Constraints};
 
 pub(crate) fn run(db: &Engine, req: DeleteItemInput) -> Result<DeleteItemOutput> {
     let name = require_table_name(&req.table_name)?;
@@ -17,7 +17,7 @@ pub(crate) fn run(db: &Engine, req: DeleteItemInput) -> Result<DeleteItemOutput>
     members.constraints(&mut c);
     c.finish()?;
     members.check_members()?;
-    let key = req.key.as_ref().expect("checked not null");
+    let key = present(&req.key, "key")?;
     for v in key.values() {
         check_value(v)?;
     }

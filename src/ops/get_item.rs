@@ -11,7 +11,7 @@ use crate::expr::{legacy, projection};
 use crate::model::codec::check_value;
 use crate::model::value::Item;
 use crate::types::{GetItemInput, GetItemOutput};
-use crate::validate::{constrain_attributes_to_get, require_table_name, Constraints};
+use crate::validate::{constrain_attributes_to_get, present, require_table_name, Constraints};
 
 /// Checks a GetItem request and parses its projection: everything done before the lock.
 fn check(req: &GetItemInput) -> Result<(&str, &Item, Option<Vec<Path>>)> {
@@ -32,7 +32,7 @@ fn check(req: &GetItemInput) -> Result<(&str, &Item, Option<Vec<Path>>)> {
         req.projection_expression.is_some(),
         false,
     )?;
-    let key = req.key.as_ref().expect("checked not null");
+    let key = present(&req.key, "key")?;
     // Attribute values are validated before the table is looked up.
     for v in key.values() {
         check_value(v)?;

@@ -6,7 +6,7 @@ use crate::engine::handle::Engine;
 use crate::error::{Error, Result};
 use crate::model::codec::encode_item;
 use crate::types::{PutItemInput, PutItemOutput};
-use crate::validate::{require_table_name, Constraints};
+use crate::validate::{present, require_table_name, Constraints};
 
 pub(crate) fn run(db: &Engine, req: PutItemInput) -> Result<PutItemOutput> {
     let name = require_table_name(&req.table_name)?;
@@ -17,7 +17,7 @@ pub(crate) fn run(db: &Engine, req: PutItemInput) -> Result<PutItemOutput> {
     members.constraints(&mut c);
     c.finish()?;
     members.check_members()?;
-    let item = req.item.as_ref().expect("checked not null");
+    let item = present(&req.item, "item")?;
     let enc = encode_item(item)?;
     let return_old = members.return_old()?;
     check_item_size(enc.size)?;

@@ -12,7 +12,10 @@ use crate::model::codec::{decode_item, EncodedItem};
 use crate::model::value::Item;
 use crate::storage::write::{Billing, WriteBatch};
 use crate::storage::State;
-use crate::types::{Conditions, ConsumedCapacity, ExpectedAttributeValue, ItemCollectionMetrics};
+use crate::types::{
+    Conditions, ConsumedCapacity, ExpectedAttributeValue, ItemCollectionMetrics,
+    ReturnCollectionMetrics, ReturnOnFailure, ReturnValues,
+};
 use crate::validate::{enums, Constraints};
 
 /// Builds [`WriteMembers`] from a PutItem, DeleteItem or UpdateItem request (same member names).
@@ -90,15 +93,26 @@ impl WriteMembers<'_> {
         )
     }
 
+    /// ReturnValues, parsed (after the constraints checked it).
+    pub fn returned(&self) -> ReturnValues {
+        ReturnValues::from_member(self.return_values).unwrap_or(ReturnValues::None)
+    }
+
     /// ReturnValues for a single-item put or delete: NONE or ALL_OLD only.
     pub fn return_old(&self) -> Result<bool> {
-        match self.return_values {
-            None | Some("NONE") => Ok(false),
-            Some("ALL_OLD") => Ok(true),
-            Some(_) => Err(Error::validation(
+        match self.returned() {
+            ReturnValues::None => Ok(false),
+            ReturnValues::AllOld => Ok(true),
+            _ => Err(Error::validation(
                 "ReturnValues can only be ALL_OLD or NONE",
             )),
         }
+    }
+
+    /// ReturnItemCollectionMetrics is SIZE.
+    pub fn collection_metrics(&self) -> bool {
+        ReturnCollectionMetrics::from_member(self.return_item_collection_metrics)
+            == Some(ReturnCollectionMetrics::Size)
     }
 
     /// The parsed ConditionExpression (placeholder maps, the expression, unused
@@ -117,7 +131,8 @@ impl WriteMembers<'_> {
     }
 
     fn return_old_on_failure(&self) -> bool {
-        self.return_values_on_condition_check_failure == Some("ALL_OLD")
+        ReturnOnFailure::from_member(self.return_values_on_condition_check_failure)
+            == Some(ReturnOnFailure::AllOld)
     }
 }
 
@@ -171,8 +186,7 @@ pub(crate) fn execute(
         Some((item, enc)) => batch.put(table, pk, sk, item, enc)?,
         None => batch.delete(table, pk, sk)?,
     }
-    let metrics = members.return_item_collection_metrics == Some("SIZE");
-    let done = batch.commit(metrics)?;
+    let done = batch.commit(members.collection_metrics())?;
     let attributes = match done.old.into_iter().next().flatten() {
         Some(old) if return_old => Some(decode_item(&old.bytes)?),
         _ => None,

@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::expr::{check_placeholders_used_with_expressions, projection};
 use crate::model::codec::check_value;
 use crate::types::{ItemResponse, TransactGetItemsInput, TransactGetItemsOutput};
-use crate::validate::Constraints;
+use crate::validate::{present, Constraints};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub(crate) fn run(db: &Engine, req: TransactGetItemsInput) -> Result<TransactGetItemsOutput> {
@@ -36,28 +36,28 @@ pub(crate) fn run(db: &Engine, req: TransactGetItemsInput) -> Result<TransactGet
     }
     c.return_consumed_capacity(req.return_consumed_capacity.as_deref());
     c.finish()?;
-    let gets: Vec<_> = req
-        .transact_items
-        .iter()
-        .flatten()
-        .map(|e| e.get.as_ref().expect("checked not null"))
-        .collect();
-    let mut projections = Vec::with_capacity(gets.len());
-    for get in &gets {
+    // Each Get, parsed: its table, key and projection.
+    let mut gets = Vec::new();
+    for (i, entry) in req.transact_items.iter().flatten().enumerate() {
+        let path = format!("transactItems.{}.member.get", i + 1);
+        let get = present(&entry.get, &path)?;
         check_placeholders_used_with_expressions(
             get.expression_attribute_names.as_ref(),
             None,
             get.projection_expression.is_some(),
             false,
         )?;
-        projections.push(projection::read_projection(
+        let projection = projection::read_projection(
             get.projection_expression.as_deref(),
             get.expression_attribute_names.as_ref(),
             None,
-        )?);
-        for v in get.key.as_ref().expect("checked not null").values() {
+        )?;
+        let key = present(&get.key, &format!("{path}.key"))?;
+        for v in key.values() {
             check_value(v)?;
         }
+        let table = present(&get.table_name, &format!("{path}.tableName"))?;
+        gets.push((table.as_str(), key, projection));
     }
 
     let guard = db.read()?;
@@ -65,10 +65,8 @@ pub(crate) fn run(db: &Engine, req: TransactGetItemsInput) -> Result<TransactGet
     let mut reasons = vec![Reason::none(); gets.len()];
     let mut targets = Vec::with_capacity(gets.len());
     let mut seen = BTreeSet::new();
-    for (i, get) in gets.iter().enumerate() {
-        let name = get.table_name.as_deref().expect("checked not null");
+    for (i, &(name, key, _)) in gets.iter().enumerate() {
         let t = state.table(name).ok_or_else(Error::resource_not_found)?;
-        let key = get.key.as_ref().expect("checked not null");
         if let Some(e) = key_shape_error(t, key) {
             reasons[i] = Reason::validation(&e);
             targets.push(None);
@@ -87,7 +85,7 @@ pub(crate) fn run(db: &Engine, req: TransactGetItemsInput) -> Result<TransactGet
     let mut responses = Vec::with_capacity(gets.len());
     let mut units: BTreeMap<&str, f64> = BTreeMap::new();
     // No reason failed: every action has its target.
-    for ((t, pk, sk), paths) in targets.into_iter().flatten().zip(&projections) {
+    for ((t, pk, sk), (_, _, paths)) in targets.into_iter().flatten().zip(&gets) {
         let plan = KeyRead {
             t,
             pk: &pk,

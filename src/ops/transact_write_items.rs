@@ -18,7 +18,10 @@ use crate::expr::{
 use crate::model::codec::{check_value, encode_item, EncodedItem};
 use crate::model::value::Item;
 use crate::storage::write::{Billing, WriteBatch};
-use crate::types::{TransactAction, TransactWriteItemsInput, TransactWriteItemsOutput};
+use crate::types::{
+    ReturnCollectionMetrics, ReturnOnFailure, TransactAction, TransactWriteItemsInput,
+    TransactWriteItemsOutput,
+};
 use crate::validate::{enums, Constraints};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
@@ -192,8 +195,9 @@ fn parse_action(kind: Kind, a: &TransactAction) -> Result<Action<'_>> {
         table,
         write,
         condition,
-        return_old_on_failure: a.return_values_on_condition_check_failure.as_deref()
-            == Some("ALL_OLD"),
+        return_old_on_failure: ReturnOnFailure::from_member(
+            a.return_values_on_condition_check_failure.as_deref(),
+        ) == Some(ReturnOnFailure::AllOld),
     })
 }
 
@@ -343,7 +347,9 @@ pub(crate) fn run(db: &Engine, req: TransactWriteItemsInput) -> Result<TransactW
             Planned::Write { pk, sk, new: None } => batch.delete(act.table, pk, sk)?,
         }
     }
-    let metrics = req.return_item_collection_metrics.as_deref() == Some("SIZE");
+    let metrics =
+        ReturnCollectionMetrics::from_member(req.return_item_collection_metrics.as_deref())
+            == Some(ReturnCollectionMetrics::Size);
     let done = batch.commit(metrics)?;
     let capacity = write_capacity(
         req.return_consumed_capacity.as_deref(),

@@ -4,12 +4,12 @@
 use super::common::{key_of_key, EmptyKeyWording};
 use super::single_write::{check_condition, execute, write_members};
 use crate::engine::handle::Engine;
-use crate::engine::update::{Returned, UpdateAction};
+use crate::engine::update::UpdateAction;
 use crate::error::{Error, Result};
 use crate::expr::{legacy, parse_condition, update, ExprKind, Placeholders};
 use crate::model::codec::check_value;
 use crate::types::{UpdateItemInput, UpdateItemOutput};
-use crate::validate::{require_table_name, Constraints};
+use crate::validate::{present, require_table_name, Constraints};
 
 pub(crate) fn run(db: &Engine, req: UpdateItemInput) -> Result<UpdateItemOutput> {
     let name = require_table_name(&req.table_name)?;
@@ -39,7 +39,7 @@ pub(crate) fn run(db: &Engine, req: UpdateItemInput) -> Result<UpdateItemOutput>
         any_expression,
     )?;
     members.check_conditional_operator()?;
-    let key = req.key.as_ref().expect("checked not null");
+    let key = present(&req.key, "key")?;
     for v in key.values() {
         check_value(v)?;
     }
@@ -66,13 +66,7 @@ pub(crate) fn run(db: &Engine, req: UpdateItemInput) -> Result<UpdateItemOutput>
         (None, Some(u)) => UpdateAction::Legacy(u),
         (None, None) => UpdateAction::Nothing,
     };
-    let returned = match req.return_values.as_deref() {
-        Some("ALL_OLD") => Some(Returned::AllOld),
-        Some("ALL_NEW") => Some(Returned::AllNew),
-        Some("UPDATED_OLD") => Some(Returned::UpdatedOld),
-        Some("UPDATED_NEW") => Some(Returned::UpdatedNew),
-        _ => None,
-    };
+    let returned = members.returned();
 
     let mut state = db.lock();
     let t = state.table(name).ok_or_else(Error::resource_not_found)?;
@@ -107,7 +101,7 @@ pub(crate) fn run(db: &Engine, req: UpdateItemInput) -> Result<UpdateItemOutput>
         false,
     )?;
     Ok(UpdateItemOutput {
-        attributes: returned.and_then(|r| action.returned(r, old, &new.item)),
+        attributes: action.returned(returned, old, &new.item),
         consumed_capacity: out.consumed_capacity,
         item_collection_metrics: out.item_collection_metrics,
     })

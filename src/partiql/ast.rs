@@ -101,53 +101,69 @@ pub enum SetValue {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Statement {
     /// SELECT
-    Select {
-        /// `None` for `*`.
-        projection: Option<Vec<Path>>,
-        /// FROM components: the table, then the index.
-        source: Vec<String>,
-        /// WHERE
-        condition: Option<Cond>,
-        /// ORDER BY name, ascending?
-        order: Option<(String, bool)>,
-    },
+    Select(Select),
     /// INSERT INTO t VALUE {...}
-    Insert {
-        /// Table name.
-        table: String,
-        /// The item.
-        item: Value,
-    },
+    Insert(Insert),
     /// UPDATE t SET ... REMOVE ... WHERE ...
-    Update {
-        /// Table name.
-        table: String,
-        /// SET assignments, in order.
-        set: Vec<(Path, SetValue)>,
-        /// REMOVE paths, in order.
-        remove: Vec<Path>,
-        /// WHERE
-        condition: Option<Cond>,
-        /// RETURNING
-        returning: Option<Returning>,
-    },
-    /// EXISTS(SELECT ...): a condition check, in ExecuteTransaction only.
-    Exists(Box<Statement>),
+    Update(Update),
     /// DELETE FROM t WHERE ...
-    Delete {
-        /// Table name.
-        table: String,
-        /// WHERE
-        condition: Cond,
-        /// RETURNING
-        returning: Option<Returning>,
-    },
+    Delete(Delete),
+    /// EXISTS(SELECT ...): a condition check, in ExecuteTransaction only.
+    Exists(Select),
+}
+
+/// SELECT projection FROM source WHERE condition ORDER BY order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Select {
+    /// `None` for `*`.
+    pub projection: Option<Vec<Path>>,
+    /// FROM components: the table, then the index.
+    pub source: Vec<String>,
+    /// WHERE
+    pub condition: Option<Cond>,
+    /// ORDER BY name, ascending?
+    pub order: Option<(String, bool)>,
+}
+
+/// INSERT INTO table VALUE item.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Insert {
+    /// Table name.
+    pub table: String,
+    /// The item.
+    pub item: Value,
+}
+
+/// UPDATE table SET ... REMOVE ... WHERE condition RETURNING ...
+#[derive(Clone, Debug, PartialEq)]
+pub struct Update {
+    /// Table name.
+    pub table: String,
+    /// SET assignments, in order.
+    pub set: Vec<(Path, SetValue)>,
+    /// REMOVE paths, in order.
+    pub remove: Vec<Path>,
+    /// WHERE
+    pub condition: Option<Cond>,
+    /// RETURNING
+    pub returning: Option<Returning>,
+}
+
+/// DELETE FROM table WHERE condition RETURNING ...
+#[derive(Clone, Debug, PartialEq)]
+pub struct Delete {
+    /// Table name.
+    pub table: String,
+    /// WHERE
+    pub condition: Cond,
+    /// RETURNING
+    pub returning: Option<Returning>,
 }
 
 impl Statement {
     /// True for SELECT (a read); INSERT, UPDATE and DELETE are writes.
     pub fn is_read(&self) -> bool {
-        matches!(self, Statement::Select { .. })
+        matches!(self, Statement::Select(_))
     }
 }
 
@@ -308,53 +324,15 @@ impl Builder {
         let rule = p.as_rule();
         let mut parts = p.into_inner().peekable();
         match rule {
-            Rule::select => {
-                let proj = parts.next().expect("projection");
-                let projection = match proj.clone().into_inner().next() {
-                    Some(x) if x.as_rule() == Rule::star => None,
-                    _ => Some(
-                        proj.into_inner()
-                            .map(|x| self.path(x))
-                            .collect::<Result<Vec<_>>>()?,
-                    ),
-                };
-                let source = parts
-                    .next()
-                    .expect("source")
-                    .into_inner()
-                    .map(name)
-                    .collect();
-                let mut condition = None;
-                let mut order = None;
-                for x in parts {
-                    match x.as_rule() {
-                        Rule::where_clause => condition = Some(self.where_clause(x)?),
-                        Rule::order_by => {
-                            let mut it = x.into_inner();
-                            let key = name(it.next().expect("order key"));
-                            let asc = it
-                                .next()
-                                .is_none_or(|d| d.as_str().eq_ignore_ascii_case("ASC"));
-                            order = Some((key, asc));
-                        }
-                        _ => {}
-                    }
-                }
-                Ok(Statement::Select {
-                    projection,
-                    source,
-                    condition,
-                    order,
-                })
-            }
+            Rule::select => Ok(Statement::Select(self.select(parts)?)),
             Rule::exists_check => {
-                let select = self.statement(parts.next().expect("select"))?;
-                Ok(Statement::Exists(Box::new(select)))
+                let select = parts.next().expect("select").into_inner().peekable();
+                Ok(Statement::Exists(self.select(select)?))
             }
             Rule::insert => {
                 let table = name(parts.next().expect("table"));
                 let item = self.value(parts.next().expect("value"))?;
-                Ok(Statement::Insert { table, item })
+                Ok(Statement::Insert(Insert { table, item }))
             }
             Rule::update | Rule::from_update => {
                 let table = name(parts.next().expect("table"));
@@ -385,25 +363,71 @@ impl Builder {
                         _ => {}
                     }
                 }
-                Ok(Statement::Update {
+                Ok(Statement::Update(Update {
                     table,
                     set,
                     remove,
                     condition,
                     returning,
-                })
+                }))
             }
             Rule::delete => {
                 let table = name(parts.next().expect("table"));
                 let condition = self.where_clause(parts.next().expect("where"))?;
                 let returning = parts.next().map(returning_of);
-                Ok(Statement::Delete {
+                Ok(Statement::Delete(Delete {
                     table,
                     condition,
                     returning,
-                })
+                }))
             }
             _ => Err(malformed("Expected data manipulation")),
+        }
+    }
+
+    /// A SELECT's parts (projection, source, WHERE, ORDER BY).
+    fn select(
+        &mut self,
+        mut parts: std::iter::Peekable<pest::iterators::Pairs<'_, Rule>>,
+    ) -> Result<Select> {
+        {
+            let proj = parts.next().expect("projection");
+            let projection = match proj.clone().into_inner().next() {
+                Some(x) if x.as_rule() == Rule::star => None,
+                _ => Some(
+                    proj.into_inner()
+                        .map(|x| self.path(x))
+                        .collect::<Result<Vec<_>>>()?,
+                ),
+            };
+            let source = parts
+                .next()
+                .expect("source")
+                .into_inner()
+                .map(name)
+                .collect();
+            let mut condition = None;
+            let mut order = None;
+            for x in parts {
+                match x.as_rule() {
+                    Rule::where_clause => condition = Some(self.where_clause(x)?),
+                    Rule::order_by => {
+                        let mut it = x.into_inner();
+                        let key = name(it.next().expect("order key"));
+                        let asc = it
+                            .next()
+                            .is_none_or(|d| d.as_str().eq_ignore_ascii_case("ASC"));
+                        order = Some((key, asc));
+                    }
+                    _ => {}
+                }
+            }
+            Ok(Select {
+                projection,
+                source,
+                condition,
+                order,
+            })
         }
     }
 
@@ -602,12 +626,12 @@ mod tests {
     #[test]
     fn statements_parse() {
         let s = parse(r#"SELECT a, "b c".d[2] FROM "T"."I" WHERE pk = ? AND NOT (x <> 'it''s' OR y IS NOT MISSING) ORDER BY sk DESC"#).unwrap();
-        let Statement::Select {
+        let Statement::Select(Select {
             projection,
             source,
             condition,
             order,
-        } = s
+        }) = s
         else {
             panic!("{s:?}")
         };
@@ -621,23 +645,23 @@ mod tests {
         let s =
             parse("insert into T value {'pk': ?, 'n': 1.5e2, 'l': [TRUE, NULL], 's': <<'a','b'>>}")
                 .unwrap();
-        assert!(matches!(s, Statement::Insert { .. }));
+        assert!(matches!(s, Statement::Insert(_)));
         let s = parse("UPDATE T SET a = a + 1, b = list_append(b, [1]) REMOVE c WHERE pk = 'x' RETURNING ALL NEW *").unwrap();
-        let Statement::Update {
+        let Statement::Update(Update {
             set,
             remove,
             returning,
             ..
-        } = s
+        }) = s
         else {
             panic!()
         };
         assert_eq!((set.len(), remove.len()), (2, 1));
         assert_eq!(returning, Some(Returning::AllNew));
         let s = parse("FROM T WHERE pk = 'x' SET c = 1").unwrap();
-        assert!(matches!(s, Statement::Update { .. }));
+        assert!(matches!(s, Statement::Update(_)));
         let s = parse("DELETE FROM T WHERE pk = 'x' -- trailing comment").unwrap();
-        assert!(matches!(s, Statement::Delete { .. }));
+        assert!(matches!(s, Statement::Delete(_)));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! BatchExecuteStatement (up to 25 independent statements, all reads or all writes) and
 //! ExecuteTransaction (up to 100 statements, all or nothing).
 
-use super::ast::Statement;
+use super::ast::{Delete, Select, Statement, Update};
 use super::{
     check_projection, evaluate, project, split_key, target, write, Prepared, StepWrite,
     WriteOptions,
@@ -22,7 +22,7 @@ use crate::types::{
     BatchStatementResponse, ConsumedCapacity, ExecuteTransactionInput, ExecuteTransactionOutput,
     ItemResponse,
 };
-use crate::validate::{enums, Constraints};
+use crate::validate::{enums, present, Constraints};
 use std::collections::{BTreeMap, BTreeSet};
 
 const MAX_BATCH: usize = 25;
@@ -41,14 +41,15 @@ fn short_code(e: &Error) -> &'static str {
 /// A SELECT that names one item by its full primary key: the item (projected), if the rest of
 /// the WHERE holds, and the size read.
 fn read_one(state: &View<'_>, p: &Prepared<'_>, in_transaction: bool) -> Result<Read> {
-    let Statement::Select {
+    let Statement::Select(Select {
         projection,
         source,
         condition,
         ..
-    } = &p.statement
+    }) = &p.statement
     else {
-        unreachable!("called for SELECT")
+        // Callers send reads only, once they have refused a mix of reads and writes.
+        return Err(Error::internal("a write read as a SELECT"));
     };
     if let Some(paths) = projection {
         check_projection(paths)?;
@@ -141,12 +142,7 @@ pub(crate) fn batch_execute(
     let list = req.statements.as_deref().unwrap_or_default();
     let prepared: Vec<Result<Prepared<'_>>> = list
         .iter()
-        .map(|s| {
-            Prepared::new(
-                s.statement.as_deref().expect("checked not null"),
-                s.parameters.as_deref(),
-            )
-        })
+        .map(|s| Prepared::new(present(&s.statement, "statement")?, s.parameters.as_deref()))
         .collect();
     let prepared: Vec<Result<Prepared<'_>>> = prepared
         .into_iter()
@@ -312,11 +308,8 @@ pub(crate) fn execute_transaction(
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            Prepared::new(
-                s.statement.as_deref().expect("checked not null"),
-                s.parameters.as_deref(),
-            )
-            .map_err(|e| member_error(i, e))
+            Prepared::new(present(&s.statement, "statement")?, s.parameters.as_deref())
+                .map_err(|e| member_error(i, e))
         })
         .collect::<Result<Vec<_>>>()?;
     let reads = prepared.iter().filter(|p| p.statement.is_read()).count();
@@ -327,9 +320,8 @@ pub(crate) fn execute_transaction(
     }
     for (i, p) in prepared.iter().enumerate() {
         let returning = match &p.statement {
-            Statement::Update { returning, .. } | Statement::Delete { returning, .. } => {
-                returning.is_some()
-            }
+            Statement::Update(Update { returning, .. })
+            | Statement::Delete(Delete { returning, .. }) => returning.is_some(),
             _ => false,
         };
         if returning {
@@ -378,8 +370,8 @@ pub(crate) fn execute_transaction(
     };
     let mut targets = BTreeSet::new();
     for (i, p) in prepared.iter().enumerate() {
-        if matches!(p.statement, Statement::Exists(_)) {
-            super::exists_target(&state, p).map_err(|e| member_error(i, e))?;
+        if let Statement::Exists(s) = &p.statement {
+            super::exists_target(&state, s, p.params).map_err(|e| member_error(i, e))?;
         }
         if let Some(t) = target(&state, p) {
             if !targets.insert(t) {

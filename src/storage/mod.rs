@@ -137,7 +137,7 @@ impl State {
                     stored.format
                 )));
             }
-            let mut t = table_meta(stored);
+            let mut t = table_meta(stored)?;
             // Counters are not persisted: recompute them, so they are exact after any stop.
             (t.item_count, t.size_bytes) = count(&self.conn, &t.sql.name)?;
             for ix in &mut t.indexes {
@@ -170,7 +170,7 @@ impl State {
             index_ids,
             description: desc,
         };
-        let t = table_meta(stored);
+        let t = table_meta(stored)?;
         let tx = self.conn.transaction()?;
         tx.execute_batch(&format!(
             "CREATE TABLE {} (pk BLOB NOT NULL, sk BLOB NOT NULL, size INTEGER NOT NULL, \
@@ -212,7 +212,9 @@ impl State {
         // Statements cached for the dropped tables must not be reused by a later table id.
         self.conn.flush_prepared_statement_cache();
         self.schema_changed = true;
-        Ok(self.tables.remove(name).expect("checked above"))
+        self.tables
+            .remove(name)
+            .ok_or_else(Error::resource_not_found)
     }
 
     /// Persists a changed description (and new or removed indexes) of an existing table.
@@ -245,11 +247,11 @@ impl State {
             .iter()
             .flatten()
             .find(|g| g.index_name == index_name)
-            .expect("caller added the index description");
+            .ok_or_else(|| Error::internal("the new index has no description"))?;
         let ix = IndexMeta {
             name: index_name.to_string(),
             global: true,
-            key: KeyDef::from_schema(&gsi.key_schema, &desc),
+            key: KeyDef::from_schema(&gsi.key_schema, &desc)?,
             projection: ProjectionKind::from_projection(&gsi.projection),
             number: n,
             sql: IndexSql::new(t.id, n),
@@ -390,9 +392,9 @@ fn all_indexes(desc: &TableDescription) -> impl Iterator<Item = &str> {
         .map(|i| i.index_name.as_str())
 }
 
-fn table_meta(stored: StoredTable) -> TableMeta {
+fn table_meta(stored: StoredTable) -> Result<TableMeta> {
     let desc = stored.description;
-    let key = KeyDef::from_schema(&desc.key_schema, &desc);
+    let key = KeyDef::from_schema(&desc.key_schema, &desc)?;
     let mut indexes = Vec::new();
     for (list, global) in [
         (&desc.local_secondary_indexes, false),
@@ -403,7 +405,7 @@ fn table_meta(stored: StoredTable) -> TableMeta {
             indexes.push(IndexMeta {
                 name: ix.index_name.clone(),
                 global,
-                key: KeyDef::from_schema(&ix.key_schema, &desc),
+                key: KeyDef::from_schema(&ix.key_schema, &desc)?,
                 projection: ProjectionKind::from_projection(&ix.projection),
                 number: n,
                 sql: IndexSql::new(stored.id, n),
@@ -412,7 +414,7 @@ fn table_meta(stored: StoredTable) -> TableMeta {
             });
         }
     }
-    TableMeta {
+    Ok(TableMeta {
         id: stored.id,
         key,
         indexes,
@@ -421,7 +423,7 @@ fn table_meta(stored: StoredTable) -> TableMeta {
         item_count: 0,
         size_bytes: 0,
         desc,
-    }
+    })
 }
 
 fn stored_json(t: &TableMeta) -> String {

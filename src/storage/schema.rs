@@ -1,7 +1,8 @@
 //! In-memory view of a table's schema: keys, indexes and the internal SQL names.
 
+use crate::error::{Error, Result};
 use crate::model::key::ScalarType;
-use crate::types::{KeySchemaElement, Projection, TableDescription};
+use crate::types::{KeySchemaElement, KeyType, Projection, ProjectionType, TableDescription};
 use std::collections::BTreeSet;
 
 /// A key attribute and its type.
@@ -19,8 +20,9 @@ pub(crate) struct KeyDef {
 }
 
 impl KeyDef {
-    /// Builds a key from a validated KeySchema and the table's AttributeDefinitions.
-    pub fn from_schema(schema: &[KeySchemaElement], desc: &TableDescription) -> KeyDef {
+    /// Builds a key from a validated KeySchema and the table's AttributeDefinitions (a
+    /// schema without a HASH element, as only a corrupt catalog could hold, is an error).
+    pub fn from_schema(schema: &[KeySchemaElement], desc: &TableDescription) -> Result<KeyDef> {
         let attr = |e: &KeySchemaElement| {
             let name = e.attribute_name.clone().unwrap_or_default();
             let ty = desc
@@ -33,14 +35,14 @@ impl KeyDef {
         };
         let hash = schema
             .iter()
-            .find(|e| e.key_type.as_deref() == Some("HASH"))
+            .find(|e| e.key_type.as_deref().and_then(KeyType::parse) == Some(KeyType::Hash))
             .map(attr)
-            .expect("validated key schema has a HASH element");
+            .ok_or_else(|| Error::internal("a key schema has no HASH element"))?;
         let range = schema
             .iter()
-            .find(|e| e.key_type.as_deref() == Some("RANGE"))
+            .find(|e| e.key_type.as_deref().and_then(KeyType::parse) == Some(KeyType::Range))
             .map(attr);
-        KeyDef { hash, range }
+        Ok(KeyDef { hash, range })
     }
 
     /// The key attributes, hash first.
@@ -64,12 +66,12 @@ pub(crate) enum ProjectionKind {
 
 impl ProjectionKind {
     pub fn from_projection(p: &Projection) -> ProjectionKind {
-        match p.projection_type.as_deref() {
-            Some("ALL") => ProjectionKind::All,
-            Some("INCLUDE") => {
+        match p.projection_type.as_deref().and_then(ProjectionType::parse) {
+            Some(ProjectionType::All) => ProjectionKind::All,
+            Some(ProjectionType::Include) => {
                 ProjectionKind::Include(p.non_key_attributes.iter().flatten().cloned().collect())
             }
-            _ => ProjectionKind::KeysOnly,
+            Some(ProjectionType::KeysOnly) | None => ProjectionKind::KeysOnly,
         }
     }
 }

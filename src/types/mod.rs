@@ -5,12 +5,14 @@
 
 mod batch;
 mod capacity;
+mod enums;
 mod item;
 mod partiql;
 mod table;
 
 pub use batch::*;
 pub use capacity::*;
+pub use enums::*;
 pub use item::*;
 pub use partiql::*;
 pub use table::*;

@@ -1,0 +1,132 @@
+//! DynamoDB's enum members, parsed. Requests carry them as strings, because a value outside
+//! the set is DynamoDB's constraint error (listed with the request's other constraint errors),
+//! not a serialisation error; once the constraints pass, operations parse them into these.
+
+/// Declares an enum with the wire text of each variant.
+macro_rules! wire_enum {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $text:literal,)* }) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $($(#[$vdoc])* $variant,)*
+        }
+
+        impl $name {
+            /// The variant DynamoDB spells `text`.
+            pub fn parse(text: &str) -> Option<$name> {
+                match text {
+                    $($text => Some($name::$variant),)*
+                    _ => None,
+                }
+            }
+
+            /// An optional member's value, parsed (absent, or unknown, is None: the
+            /// constraints report an unknown value before this is called).
+            pub fn from_member(text: Option<&str>) -> Option<$name> {
+                text.and_then($name::parse)
+            }
+
+            /// DynamoDB's spelling.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)*
+                }
+            }
+        }
+    };
+}
+
+wire_enum! {
+    /// ReturnValues.
+    ReturnValues {
+        /// Nothing (the default).
+        None = "NONE",
+        /// The whole item as it was.
+        AllOld = "ALL_OLD",
+        /// The updated attributes as they were.
+        UpdatedOld = "UPDATED_OLD",
+        /// The whole item as it is now.
+        AllNew = "ALL_NEW",
+        /// The updated attributes as they are now.
+        UpdatedNew = "UPDATED_NEW",
+    }
+}
+
+wire_enum! {
+    /// ReturnValuesOnConditionCheckFailure.
+    ReturnOnFailure {
+        /// Nothing (the default).
+        None = "NONE",
+        /// The item the condition failed on.
+        AllOld = "ALL_OLD",
+    }
+}
+
+wire_enum! {
+    /// ReturnItemCollectionMetrics.
+    ReturnCollectionMetrics {
+        /// Nothing (the default).
+        None = "NONE",
+        /// The size of each item collection written.
+        Size = "SIZE",
+    }
+}
+
+wire_enum! {
+    /// BillingMode.
+    BillingMode {
+        /// Provisioned capacity.
+        Provisioned = "PROVISIONED",
+        /// On demand.
+        PayPerRequest = "PAY_PER_REQUEST",
+    }
+}
+
+wire_enum! {
+    /// KeyType.
+    KeyType {
+        /// The partition key.
+        Hash = "HASH",
+        /// The sort key.
+        Range = "RANGE",
+    }
+}
+
+wire_enum! {
+    /// ProjectionType.
+    ProjectionType {
+        /// Every attribute.
+        All = "ALL",
+        /// The keys only.
+        KeysOnly = "KEYS_ONLY",
+        /// The keys and the NonKeyAttributes.
+        Include = "INCLUDE",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_variant_reads_back_its_own_spelling() {
+        for v in [
+            ReturnValues::None,
+            ReturnValues::AllOld,
+            ReturnValues::UpdatedOld,
+            ReturnValues::AllNew,
+            ReturnValues::UpdatedNew,
+        ] {
+            assert_eq!(ReturnValues::parse(v.as_str()), Some(v));
+        }
+        assert_eq!(
+            BillingMode::parse("PAY_PER_REQUEST"),
+            Some(BillingMode::PayPerRequest)
+        );
+        assert_eq!(KeyType::parse("hash"), None);
+        assert_eq!(
+            ProjectionType::parse("KEYS_ONLY"),
+            Some(ProjectionType::KeysOnly)
+        );
+    }
+}
