@@ -24,14 +24,6 @@ impl ReturnCapacity {
         }
     }
 
-    fn param(self) -> Option<&'static str> {
-        match self {
-            ReturnCapacity::None => None,
-            ReturnCapacity::Total => Some("TOTAL"),
-            ReturnCapacity::Indexes => Some("INDEXES"),
-        }
-    }
-
     /// The capacity of a Query or Scan page (see [`read_capacity`]).
     pub fn read(
         self,
@@ -39,7 +31,7 @@ impl ReturnCapacity {
         index: Option<&IndexMeta>,
         units: f64,
     ) -> Option<ConsumedCapacity> {
-        read_capacity(self.param(), t, index, units)
+        read_capacity(self, t, index, units)
     }
 }
 
@@ -71,7 +63,7 @@ fn capacity(units: f64, split: Split) -> Capacity {
 
 /// Builds ConsumedCapacity for NONE / TOTAL / INDEXES.
 pub(crate) fn consumed(
-    mode: Option<&str>,
+    mode: ReturnCapacity,
     table: &str,
     table_units: f64,
     index_units: &[IndexUnits],
@@ -81,7 +73,7 @@ pub(crate) fn consumed(
 
 /// [`consumed`], with units labelled as reads or writes.
 pub(crate) fn consumed_split(
-    mode: Option<&str>,
+    mode: ReturnCapacity,
     table: &str,
     table_units: f64,
     index_units: &[IndexUnits],
@@ -97,8 +89,8 @@ pub(crate) fn consumed_split(
         ..Default::default()
     };
     match mode {
-        Some("TOTAL") => Some(base),
-        Some("INDEXES") => {
+        ReturnCapacity::Total => Some(base),
+        ReturnCapacity::Indexes => {
             let pick = |global: bool| {
                 let mut m: BTreeMap<String, Capacity> = BTreeMap::new();
                 for i in index_units.iter().filter(|i| i.global == global) {
@@ -116,7 +108,7 @@ pub(crate) fn consumed_split(
                 ..base
             })
         }
-        _ => None,
+        ReturnCapacity::None => None,
     }
 }
 
@@ -163,7 +155,7 @@ pub(crate) fn add_capacity(
 
 /// ConsumedCapacity of a Query or Scan: reading an index charges the index, not the table.
 pub(crate) fn read_capacity(
-    mode: Option<&str>,
+    mode: ReturnCapacity,
     t: &TableMeta,
     index: Option<&IndexMeta>,
     units: f64,

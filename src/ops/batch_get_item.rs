@@ -2,6 +2,7 @@
 //! rest of a response past 16 MB comes back in UnprocessedKeys, in the request's shape.
 
 use super::common::{consumed, key_of_key, read_units, EmptyKeyWording};
+use crate::engine::capacity::ReturnCapacity;
 use crate::engine::handle::Engine;
 use crate::engine::page::PageItem;
 use crate::engine::plan::KeyRead;
@@ -201,7 +202,7 @@ fn read(db: &Engine, req: &BatchGetItemInput, stored: bool) -> Result<Found> {
         }
         out.responses.insert(r.name.to_string(), found);
         capacity.extend(consumed(
-            req.return_consumed_capacity.as_deref(),
+            ReturnCapacity::parse(req.return_consumed_capacity.as_deref()),
             r.name,
             units,
             &[],

@@ -6,6 +6,7 @@ use super::common::{
     check_index_keys, check_item_size, collection_metrics, key_of_item, key_of_key, write_capacity,
     EmptyKeyWording, Split,
 };
+use crate::engine::capacity::ReturnCapacity;
 use crate::engine::handle::Engine;
 use crate::error::{Error, Result};
 use crate::model::codec::{check_value, encode_item, EncodedItem};
@@ -151,7 +152,7 @@ pub(crate) fn run(db: &Engine, req: BatchWriteItemInput) -> Result<BatchWriteIte
             == Some(ReturnCollectionMetrics::Size);
     let done = batch.commit(metrics)?;
     let capacity = write_capacity(
-        req.return_consumed_capacity.as_deref(),
+        ReturnCapacity::parse(req.return_consumed_capacity.as_deref()),
         &done.charges,
         Split::No,
     );

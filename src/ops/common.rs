@@ -8,7 +8,7 @@ use crate::types::{ConsumedCapacity, ItemCollectionMetrics};
 use std::collections::BTreeMap;
 
 pub(crate) use crate::engine::capacity::{
-    add_capacity, consumed, consumed_split, read_units, Split,
+    add_capacity, consumed, consumed_split, read_units, ReturnCapacity, Split,
 };
 pub(crate) use crate::engine::item::{
     check_index_keys, check_item_size, item_key_shape_error, key_of_item, key_of_key,
@@ -25,7 +25,7 @@ pub(crate) fn now() -> f64 {
 
 /// ConsumedCapacity of a committed write batch: one entry per table, in name order.
 pub(crate) fn write_capacity(
-    mode: Option<&str>,
+    mode: ReturnCapacity,
     charges: &[Charge],
     split: Split,
 ) -> Vec<ConsumedCapacity> {

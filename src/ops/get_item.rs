@@ -1,6 +1,7 @@
 //! GetItem.
 
 use super::common::{consumed, key_of_key, read_units, EmptyKeyWording};
+use crate::engine::capacity::ReturnCapacity;
 use crate::engine::explain::Explain;
 use crate::engine::handle::Engine;
 use crate::engine::page::PageItem;
@@ -89,7 +90,12 @@ fn read(db: &Engine, req: &GetItemInput, stored: bool) -> Result<Found> {
     let units = read_units(size, req.consistent_read.unwrap_or(false));
     Ok(Found {
         item,
-        consumed_capacity: consumed(req.return_consumed_capacity.as_deref(), name, units, &[]),
+        consumed_capacity: consumed(
+            ReturnCapacity::parse(req.return_consumed_capacity.as_deref()),
+            name,
+            units,
+            &[],
+        ),
     })
 }
 

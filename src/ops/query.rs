@@ -73,7 +73,7 @@ fn check(req: &QueryInput) -> Result<ReadExpressions> {
         .transpose()?
         .flatten();
     check_select(
-        req.select.as_deref(),
+        Select::parse(req.select.as_deref()),
         req.attributes_to_get.is_some(),
         req.projection_expression.is_some(),
         "1 validation error detected: ",
@@ -96,20 +96,21 @@ fn check(req: &QueryInput) -> Result<ReadExpressions> {
 /// Select against the projection parameters; Query's messages carry the aggregate prefix
 /// (`prefix`), Scan's do not.
 pub(crate) fn check_select(
-    select: Option<&str>,
+    select: Select,
     attributes_to_get: bool,
     projection: bool,
     prefix: &str,
 ) -> Result<()> {
     let choice = match select {
-        Some("COUNT") => "only the Count",
-        Some(s @ ("ALL_ATTRIBUTES" | "ALL_PROJECTED_ATTRIBUTES")) => s,
-        Some("SPECIFIC_ATTRIBUTES") if !attributes_to_get && !projection => {
+        Select::Count => "only the Count",
+        Select::AllAttributes => "ALL_ATTRIBUTES",
+        Select::AllProjectedAttributes => "ALL_PROJECTED_ATTRIBUTES",
+        Select::SpecificAttributes if !attributes_to_get && !projection => {
             return Err(Error::validation(format!(
                 "{prefix}Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES"
             )))
         }
-        _ => return Ok(()),
+        Select::SpecificAttributes | Select::Default => return Ok(()),
     };
     let param = match (attributes_to_get, projection) {
         (true, _) => "AttributesToGet",

@@ -85,7 +85,7 @@ fn check(req: &ScanInput) -> Result<(Option<(i64, i64)>, ReadExpressions)> {
         .transpose()?
         .flatten();
     check_select(
-        req.select.as_deref(),
+        Select::parse(req.select.as_deref()),
         req.attributes_to_get.is_some(),
         req.projection_expression.is_some(),
         "",

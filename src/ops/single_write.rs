@@ -2,6 +2,7 @@
 //! the write itself (condition, the one write path, counters, capacity, ReturnValues).
 
 use super::common::{collection_metrics, write_capacity, Split};
+use crate::engine::capacity::ReturnCapacity;
 use crate::error::{Error, ErrorCode, Result};
 use crate::expr::ir::Cond;
 use crate::expr::legacy;
@@ -198,7 +199,7 @@ pub(crate) fn execute(
     Ok(WriteResult {
         attributes,
         consumed_capacity: write_capacity(
-            members.return_consumed_capacity,
+            ReturnCapacity::parse(members.return_consumed_capacity),
             &done.charges,
             Split::No,
         )

@@ -4,6 +4,7 @@ use super::common::{
     consumed_split, key_of_key, key_shape_error, read_units, EmptyKeyWording, Split,
 };
 use super::transact::{canceled, same_item_twice, Reason, MAX_ACTIONS};
+use crate::engine::capacity::ReturnCapacity;
 use crate::engine::handle::Engine;
 use crate::engine::page::PageItem;
 use crate::engine::plan::KeyRead;
@@ -105,7 +106,7 @@ pub(crate) fn run(db: &Engine, req: TransactGetItemsInput) -> Result<TransactGet
         .into_iter()
         .filter_map(|(table, u)| {
             consumed_split(
-                req.return_consumed_capacity.as_deref(),
+                ReturnCapacity::parse(req.return_consumed_capacity.as_deref()),
                 table,
                 u,
                 &[],

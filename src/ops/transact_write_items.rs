@@ -8,6 +8,7 @@ use super::common::{
     key_of_key, key_shape_error, write_capacity, EmptyKeyWording, Split,
 };
 use super::transact::{canceled, same_item_twice, Reason, MAX_ACTIONS};
+use crate::engine::capacity::ReturnCapacity;
 use crate::engine::handle::Engine;
 use crate::engine::update::UpdateAction;
 use crate::error::{Error, Result};
@@ -352,7 +353,7 @@ pub(crate) fn run(db: &Engine, req: TransactWriteItemsInput) -> Result<TransactW
             == Some(ReturnCollectionMetrics::Size);
     let done = batch.commit(metrics)?;
     let capacity = write_capacity(
-        req.return_consumed_capacity.as_deref(),
+        ReturnCapacity::parse(req.return_consumed_capacity.as_deref()),
         &done.charges,
         Split::Write,
     );

@@ -3,6 +3,7 @@
 
 use super::common::{key_of_key, EmptyKeyWording};
 use super::single_write::{check_condition, execute, write_members};
+use crate::engine::capacity::ReturnCapacity;
 use crate::engine::handle::Engine;
 use crate::engine::update::UpdateAction;
 use crate::error::{Error, Result};
@@ -79,7 +80,7 @@ pub(crate) fn run(db: &Engine, req: UpdateItemInput) -> Result<UpdateItemOutput>
     if old.is_none() && action.leaves_missing_item_missing() {
         return Ok(UpdateItemOutput {
             consumed_capacity: super::common::consumed(
-                members.return_consumed_capacity,
+                ReturnCapacity::parse(members.return_consumed_capacity),
                 name,
                 1.0,
                 &[],

@@ -6,6 +6,7 @@ use super::{
     check_projection, evaluate, project, split_key, target, write, Prepared, StepWrite,
     WriteOptions,
 };
+use crate::engine::capacity::ReturnCapacity;
 use crate::engine::handle::Engine;
 use crate::engine::page::PageItem;
 use crate::engine::plan::KeyRead;
@@ -110,7 +111,7 @@ struct Read {
 
 /// ConsumedCapacity per table from summed units.
 fn capacity(
-    mode: Option<&str>,
+    mode: ReturnCapacity,
     units: BTreeMap<String, f64>,
     split: Split,
 ) -> Option<Vec<ConsumedCapacity>> {
@@ -254,7 +255,11 @@ pub(crate) fn batch_execute(
         }
     }
     let consumed_capacity = match written.is_empty() {
-        true => capacity(req.return_consumed_capacity.as_deref(), units, Split::No),
+        true => capacity(
+            ReturnCapacity::parse(req.return_consumed_capacity.as_deref()),
+            units,
+            Split::No,
+        ),
         false => Some(written.into_values().flatten().collect()),
     };
     Ok(BatchExecuteStatementOutput {
@@ -330,7 +335,7 @@ pub(crate) fn execute_transaction(
             )));
         }
     }
-    let mode = req.return_consumed_capacity.as_deref();
+    let mode = ReturnCapacity::parse(req.return_consumed_capacity.as_deref());
     if reads > 0 {
         let guard = db.read()?;
         let state = guard.view();
