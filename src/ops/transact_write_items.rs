@@ -18,7 +18,9 @@ use crate::expr::{
 };
 use crate::model::codec::{check_value, encode_item, EncodedItem};
 use crate::model::value::Item;
+use crate::storage::schema::TableMeta;
 use crate::storage::write::{Billing, WriteBatch};
+use crate::storage::State;
 use crate::types::{
     ReturnCollectionMetrics, ReturnOnFailure, TransactAction, TransactWriteItemsInput,
     TransactWriteItemsOutput,
@@ -214,6 +216,48 @@ enum Planned {
 
 pub(crate) fn run(db: &Engine, req: TransactWriteItemsInput) -> Result<TransactWriteItemsOutput> {
     check_shape(&req)?;
+    let actions = parse_actions(&req)?;
+
+    let mut state = db.lock();
+    let digest: Option<[u8; 32]> = match &req.client_request_token {
+        Some(token) => {
+            let d: [u8; 32] = Sha256::digest(serde_json::to_vec(&req).unwrap_or_default()).into();
+            if let Some(out) = db.tokens().replay(token, &d)? {
+                return Ok(out);
+            }
+            Some(d)
+        }
+        None => None,
+    };
+    // Every action is checked and evaluated before anything is written; failures become
+    // one reason per action, in order.
+    let mut reasons = vec![Reason::none(); actions.len()];
+    let targets = targets(&state, &actions, &mut reasons)?;
+    let mut planned = Vec::with_capacity(actions.len());
+    for (i, (act, target)) in actions.iter().zip(targets).enumerate() {
+        planned.push(match target {
+            None => Planned::Check,
+            Some((t, pk, sk)) => match evaluate(&state, act, t, pk, sk)? {
+                Ok(p) => p,
+                Err(reason) => {
+                    reasons[i] = reason;
+                    Planned::Check
+                }
+            },
+        });
+    }
+    if reasons.iter().any(Reason::failed) {
+        return Err(canceled(&reasons));
+    }
+    let out = write(&mut state, &req, &actions, planned)?;
+    if let (Some(token), Some(d)) = (&req.client_request_token, digest) {
+        db.tokens().remember(token, d, out.clone());
+    }
+    Ok(out)
+}
+
+/// Every action parsed, one kind each, and the aggregate size limit.
+fn parse_actions(req: &TransactWriteItemsInput) -> Result<Vec<Action<'_>>> {
     let items = req.transact_items.as_deref().unwrap_or_default();
     let mut actions = Vec::with_capacity(items.len());
     for entry in items {
@@ -242,22 +286,21 @@ pub(crate) fn run(db: &Engine, req: TransactWriteItemsInput) -> Result<TransactW
             "Transaction request exceeds the maximum aggregate size of 4 MB",
         ));
     }
+    Ok(actions)
+}
 
-    let mut state = db.lock();
-    let digest: Option<[u8; 32]> = match &req.client_request_token {
-        Some(token) => {
-            let d: [u8; 32] = Sha256::digest(serde_json::to_vec(&req).unwrap_or_default()).into();
-            if let Some(out) = db.tokens().replay(token, &d)? {
-                return Ok(out);
-            }
-            Some(d)
-        }
-        None => None,
-    };
+/// An action's table and encoded key.
+type Target<'s> = (&'s TableMeta, Vec<u8>, Vec<u8>);
 
-    // Tables, keys and targets: schema errors become reasons, the rest fail the request.
-    let mut reasons = vec![Reason::none(); actions.len()];
-    let mut keys = Vec::with_capacity(actions.len());
+/// Each action's table and encoded key. A key that does not fit the schema is the action's
+/// reason (its target is None); a missing table, a bad key value, one item twice or an
+/// update of a key attribute fail the request.
+fn targets<'s>(
+    state: &'s State,
+    actions: &[Action<'_>],
+    reasons: &mut [Reason],
+) -> Result<Vec<Option<Target<'s>>>> {
+    let mut targets = Vec::with_capacity(actions.len());
     let mut seen = BTreeSet::new();
     for (i, act) in actions.iter().enumerate() {
         let t = state
@@ -270,7 +313,7 @@ pub(crate) fn run(db: &Engine, req: TransactWriteItemsInput) -> Result<TransactW
         };
         if let Some(e) = shape {
             reasons[i] = Reason::validation(&e);
-            keys.push(None);
+            targets.push(None);
             continue;
         }
         let (pk, sk) = match act.write {
@@ -283,59 +326,56 @@ pub(crate) fn run(db: &Engine, req: TransactWriteItemsInput) -> Result<TransactW
         if let Write::Update(_, u) = &act.write {
             UpdateAction::Expression(u).check_key_untouched(t)?;
         }
-        keys.push(Some((t, pk, sk)));
+        targets.push(Some((t, pk, sk)));
     }
+    Ok(targets)
+}
 
-    // Evaluate every action against the current items; nothing is written yet.
-    let mut planned = Vec::with_capacity(actions.len());
-    for (i, (act, key)) in actions.iter().zip(keys).enumerate() {
-        let Some((t, pk, sk)) = key else {
-            planned.push(Planned::Check);
-            continue;
-        };
-        let old = state.get_item(t, &pk, &sk)?.map(|o| o.0);
-        if let Some(cond) = &act.condition {
-            if !crate::expr::eval::eval(cond, old.as_ref().unwrap_or(&Item::new())) {
-                reasons[i] = Reason::condition_failed(old.filter(|_| act.return_old_on_failure));
-                planned.push(Planned::Check);
-                continue;
-            }
+/// One action against the current item: what it will write, or the reason it fails
+/// (its condition, the update's runtime errors, the size limit, index key types).
+fn evaluate(
+    state: &State,
+    act: &Action<'_>,
+    t: &TableMeta,
+    pk: Vec<u8>,
+    sk: Vec<u8>,
+) -> Result<std::result::Result<Planned, Reason>> {
+    let old = state.get_item(t, &pk, &sk)?.map(|o| o.0);
+    if let Some(cond) = &act.condition {
+        if !crate::expr::eval::eval(cond, old.as_ref().unwrap_or(&Item::new())) {
+            let item = old.filter(|_| act.return_old_on_failure);
+            return Ok(Err(Reason::condition_failed(item)));
         }
-        let new = match &act.write {
-            Write::Check(_) => {
-                planned.push(Planned::Check);
-                continue;
-            }
-            Write::Delete(_) => None,
-            Write::Put(item, enc) => Some(((*item).clone(), enc.clone())),
-            Write::Update(key, u) => {
-                // A missing item starts as its key.
-                let base = old.unwrap_or_else(|| (*key).clone());
-                match UpdateAction::Expression(u).apply(t, base) {
-                    Ok(new) => Some((new.item, new.encoded)),
-                    Err(e) => {
-                        reasons[i] = Reason::validation(&e);
-                        planned.push(Planned::Check);
-                        continue;
-                    }
-                }
-            }
-        };
-        if let (Some((item, _)), Write::Put(..)) = (&new, &act.write) {
+    }
+    let new = match &act.write {
+        Write::Check(_) => return Ok(Ok(Planned::Check)),
+        Write::Delete(_) => None,
+        Write::Put(item, enc) => {
             if let Err(e) = check_index_keys(t, item) {
-                reasons[i] = Reason::validation(&e);
-                planned.push(Planned::Check);
-                continue;
+                return Ok(Err(Reason::validation(&e)));
+            }
+            Some(((*item).clone(), enc.clone()))
+        }
+        Write::Update(key, u) => {
+            // A missing item starts as its key.
+            let base = old.unwrap_or_else(|| (*key).clone());
+            match UpdateAction::Expression(u).apply(t, base) {
+                Ok(new) => Some((new.item, new.encoded)),
+                Err(e) => return Ok(Err(Reason::validation(&e))),
             }
         }
-        planned.push(Planned::Write { pk, sk, new });
-    }
-    if reasons.iter().any(Reason::failed) {
-        return Err(canceled(&reasons));
-    }
+    };
+    Ok(Ok(Planned::Write { pk, sk, new }))
+}
 
-    // All passed: write everything in one transaction, billed as a transaction.
-    let mut batch = WriteBatch::new(&mut state, Billing::Transactional);
+/// Writes every planned action in one batch, billed as a transaction.
+fn write(
+    state: &mut State,
+    req: &TransactWriteItemsInput,
+    actions: &[Action<'_>],
+    planned: Vec<Planned>,
+) -> Result<TransactWriteItemsOutput> {
+    let mut batch = WriteBatch::new(state, Billing::Transactional);
     for (act, p) in actions.iter().zip(planned) {
         match p {
             // A ConditionCheck is charged like a one-unit write.
@@ -357,13 +397,9 @@ pub(crate) fn run(db: &Engine, req: TransactWriteItemsInput) -> Result<TransactW
         &done.charges,
         Split::Write,
     );
-    let metrics = collection_metrics(&state, &done.collections)?;
-    let out = TransactWriteItemsOutput {
+    let metrics = collection_metrics(state, &done.collections)?;
+    Ok(TransactWriteItemsOutput {
         consumed_capacity: (!capacity.is_empty()).then_some(capacity),
         item_collection_metrics: (!metrics.is_empty()).then_some(metrics),
-    };
-    if let (Some(token), Some(d)) = (&req.client_request_token, digest) {
-        db.tokens().remember(token, d, out.clone());
-    }
-    Ok(out)
+    })
 }

@@ -20,8 +20,8 @@ use crate::storage::read::View;
 use crate::storage::write::{Billing, WriteBatch};
 use crate::types::{
     BatchExecuteStatementInput, BatchExecuteStatementOutput, BatchStatementError,
-    BatchStatementResponse, ConsumedCapacity, ExecuteTransactionInput, ExecuteTransactionOutput,
-    ItemResponse,
+    BatchStatementRequest, BatchStatementResponse, ConsumedCapacity, ExecuteTransactionInput,
+    ExecuteTransactionOutput, ItemResponse, ParameterizedStatement,
 };
 use crate::validate::{enums, present, Constraints};
 use std::collections::{BTreeMap, BTreeSet};
@@ -122,11 +122,45 @@ fn capacity(
     (!list.is_empty()).then_some(list)
 }
 
-/// BatchExecuteStatement.
+/// BatchExecuteStatement: up to 25 independent statements, all reads or all writes; each
+/// statement's error is its own response.
 pub(crate) fn batch_execute(
     db: &Engine,
     req: BatchExecuteStatementInput,
 ) -> Result<BatchExecuteStatementOutput> {
+    check_batch(&req)?;
+    let list = req.statements.as_deref().unwrap_or_default();
+    let prepared: Vec<Result<Prepared<'_>>> = list
+        .iter()
+        .map(|s| {
+            let p = Prepared::new(present(&s.statement, "statement")?, s.parameters.as_deref())?;
+            match p.statement {
+                Statement::Exists(_) => Err(super::exists_outside_transaction()),
+                _ => Ok(p),
+            }
+        })
+        .collect();
+    let parsed = prepared.iter().filter_map(|p| p.as_ref().ok());
+    let (reads, writes): (Vec<_>, Vec<_>) = parsed.partition(|p| p.statement.is_read());
+    if !reads.is_empty() && !writes.is_empty() {
+        return Err(Error::validation(
+            "Read and write requests together in the same batch is not supported.",
+        ));
+    }
+    let mode = ReturnCapacity::parse(req.return_consumed_capacity.as_deref());
+    let (responses, consumed_capacity) = if reads.is_empty() {
+        batch_writes(db, req.return_consumed_capacity.as_deref(), &prepared)?
+    } else {
+        batch_reads(db, mode, list, &prepared)?
+    };
+    Ok(BatchExecuteStatementOutput {
+        responses,
+        consumed_capacity,
+    })
+}
+
+/// BatchExecuteStatement's own members.
+fn check_batch(req: &BatchExecuteStatementInput) -> Result<()> {
     let mut c = Constraints::default();
     if let Some(list) = c.not_null("statements", &req.statements) {
         let shown = serde_json::to_string(list).unwrap_or_default();
@@ -139,34 +173,13 @@ pub(crate) fn batch_execute(
         }
     }
     c.return_consumed_capacity(req.return_consumed_capacity.as_deref());
-    c.finish()?;
-    let list = req.statements.as_deref().unwrap_or_default();
-    let prepared: Vec<Result<Prepared<'_>>> = list
-        .iter()
-        .map(|s| Prepared::new(present(&s.statement, "statement")?, s.parameters.as_deref()))
-        .collect();
-    let prepared: Vec<Result<Prepared<'_>>> = prepared
-        .into_iter()
-        .map(|p| match p {
-            Ok(p) if matches!(p.statement, Statement::Exists(_)) => {
-                Err(super::exists_outside_transaction())
-            }
-            other => other,
-        })
-        .collect();
-    let parsed = prepared.iter().filter_map(|p| p.as_ref().ok());
-    let (reads, writes): (Vec<_>, Vec<_>) = parsed.partition(|p| p.statement.is_read());
-    if !reads.is_empty() && !writes.is_empty() {
-        return Err(Error::validation(
-            "Read and write requests together in the same batch is not supported.",
-        ));
-    }
+    c.finish()
+}
 
-    let mut units: BTreeMap<String, f64> = BTreeMap::new();
-    // Writes: each statement's capacity, summed per table.
-    let mut written: BTreeMap<String, Option<ConsumedCapacity>> = BTreeMap::new();
-    let mut responses = Vec::with_capacity(list.len());
-    let error = |e: &Error, table: Option<String>| BatchStatementResponse {
+/// A statement's failure as its batch response; statements refused as invalid carry no
+/// table.
+fn error_response(e: &Error, table: Option<String>) -> BatchStatementResponse {
+    BatchStatementResponse {
         error: Some(BatchStatementError {
             code: short_code(e).to_string(),
             message: e.message().to_string(),
@@ -175,97 +188,105 @@ pub(crate) fn batch_execute(
                 .and_then(|x| x.get("Item"))
                 .and_then(|i| serde_json::from_value(i.clone()).ok()),
         }),
-        // Statements refused as invalid carry no table.
         table_name: table.filter(|_| short_code(e) != "ValidationError"),
         item: None,
-    };
-    if !reads.is_empty() {
-        let guard = db.read()?;
-        let state = guard.view();
+    }
+}
+
+/// A batch of keyed reads, in one read transaction; one item twice fails the batch.
+fn batch_reads(
+    db: &Engine,
+    mode: ReturnCapacity,
+    list: &[BatchStatementRequest],
+    prepared: &[Result<Prepared<'_>>],
+) -> Result<(Vec<BatchStatementResponse>, Option<Vec<ConsumedCapacity>>)> {
+    let guard = db.read()?;
+    let state = guard.view();
+    let mut units: BTreeMap<String, f64> = BTreeMap::new();
+    let mut responses = Vec::with_capacity(prepared.len());
+    let mut seen = BTreeSet::new();
+    for (s, p) in list.iter().zip(prepared) {
+        let p = match p {
+            Ok(p) => p,
+            Err(e) => {
+                responses.push(error_response(e, None));
+                continue;
+            }
+        };
+        match read_one(&state, p, false) {
+            Ok(read) => {
+                if !seen.insert(read.target.clone()) {
+                    return Err(Error::validation(
+                        "Provided list of item keys contains duplicates",
+                    ));
+                }
+                let table = read.target.0;
+                *units.entry(table.clone()).or_default() +=
+                    read_units(read.size, s.consistent_read.unwrap_or(false));
+                responses.push(BatchStatementResponse {
+                    error: None,
+                    table_name: Some(table),
+                    item: read.item,
+                });
+            }
+            Err(e) => responses.push(error_response(&e, Some(p.table().to_string()))),
+        }
+    }
+    Ok((responses, capacity(mode, units, Split::No)))
+}
+
+/// A batch of writes, each its own write (the same item twice is refused before any).
+fn batch_writes(
+    db: &Engine,
+    return_consumed_capacity: Option<&str>,
+    prepared: &[Result<Prepared<'_>>],
+) -> Result<(Vec<BatchStatementResponse>, Option<Vec<ConsumedCapacity>>)> {
+    {
+        let state = db.lock();
         let mut seen = BTreeSet::new();
-        for (s, p) in list.iter().zip(&prepared) {
-            let p = match p {
-                Ok(p) => p,
-                Err(e) => {
-                    responses.push(error(e, None));
-                    continue;
+        for p in prepared.iter().flatten() {
+            if let Some(t) = target(&state, p) {
+                if !seen.insert(t) {
+                    return Err(Error::validation(
+                        "Provided list of item keys contains duplicates",
+                    ));
                 }
-            };
-            match read_one(&state, p, false) {
-                Ok(read) => {
-                    if !seen.insert(read.target.clone()) {
-                        return Err(Error::validation(
-                            "Provided list of item keys contains duplicates",
-                        ));
-                    }
-                    let table = read.target.0;
-                    *units.entry(table.clone()).or_default() +=
-                        read_units(read.size, s.consistent_read.unwrap_or(false));
-                    responses.push(BatchStatementResponse {
-                        error: None,
-                        table_name: Some(table),
-                        item: read.item,
-                    });
-                }
-                Err(e) => responses.push(error(&e, Some(p.table().to_string()))),
-            }
-        }
-    } else {
-        // The same item twice is refused before anything is written.
-        {
-            let state = db.lock();
-            let mut seen = BTreeSet::new();
-            for p in prepared.iter().flatten() {
-                if let Some(t) = target(&state, p) {
-                    if !seen.insert(t) {
-                        return Err(Error::validation(
-                            "Provided list of item keys contains duplicates",
-                        ));
-                    }
-                }
-            }
-        }
-        for p in &prepared {
-            let p = match p {
-                Ok(p) => p,
-                Err(e) => {
-                    responses.push(error(e, None));
-                    continue;
-                }
-            };
-            // Return values on a failed condition are accepted and not applied in batches.
-            let options = WriteOptions {
-                return_consumed_capacity: req.return_consumed_capacity.as_deref(),
-                return_values_on_condition_check_failure: None,
-            };
-            match write(db, p, &options) {
-                Ok(out) => {
-                    if let Some(c) = out.consumed_capacity {
-                        let sum = written.remove(&c.table_name).flatten();
-                        written.insert(c.table_name.clone(), add_capacity(sum, Some(c)));
-                    }
-                    responses.push(BatchStatementResponse {
-                        error: None,
-                        table_name: Some(p.table().to_string()),
-                        item: out.item,
-                    });
-                }
-                Err(e) => responses.push(error(&e, Some(p.table().to_string()))),
             }
         }
     }
-    let consumed_capacity = match written.is_empty() {
-        true => capacity(
-            ReturnCapacity::parse(req.return_consumed_capacity.as_deref()),
-            units,
-            Split::No,
-        ),
-        false => Some(written.into_values().flatten().collect()),
-    };
-    Ok(BatchExecuteStatementOutput {
-        responses,
-        consumed_capacity,
-    })
+    // Each statement's capacity, summed per table.
+    let mut written: BTreeMap<String, Option<ConsumedCapacity>> = BTreeMap::new();
+    let mut responses = Vec::with_capacity(prepared.len());
+    for p in prepared {
+        let p = match p {
+            Ok(p) => p,
+            Err(e) => {
+                responses.push(error_response(e, None));
+                continue;
+            }
+        };
+        // Return values on a failed condition are accepted and not applied in batches.
+        let options = WriteOptions {
+            return_consumed_capacity,
+            return_values_on_condition_check_failure: None,
+        };
+        match write(db, p, &options) {
+            Ok(out) => {
+                if let Some(c) = out.consumed_capacity {
+                    let sum = written.remove(&c.table_name).flatten();
+                    written.insert(c.table_name.clone(), add_capacity(sum, Some(c)));
+                }
+                responses.push(BatchStatementResponse {
+                    error: None,
+                    table_name: Some(p.table().to_string()),
+                    item: out.item,
+                });
+            }
+            Err(e) => responses.push(error_response(&e, Some(p.table().to_string()))),
+        }
+    }
+    let list: Vec<ConsumedCapacity> = written.into_values().flatten().collect();
+    Ok((responses, (!list.is_empty()).then_some(list)))
 }
 
 /// A statement's validation error, as ExecuteTransaction names it.
@@ -284,30 +305,7 @@ pub(crate) fn execute_transaction(
     db: &Engine,
     req: ExecuteTransactionInput,
 ) -> Result<ExecuteTransactionOutput> {
-    let mut c = Constraints::default();
-    if let Some(list) = c.not_null("transactStatements", &req.transact_statements) {
-        let shown = serde_json::to_string(list).unwrap_or_default();
-        c.length("transactStatements", &shown, list.len(), 1, MAX_ACTIONS);
-        for (i, s) in list.iter().enumerate() {
-            c.not_null(
-                &format!("transactStatements.{}.member.statement", i + 1),
-                &s.statement,
-            );
-            c.one_of(
-                &format!(
-                    "transactStatements.{}.member.returnValuesOnConditionCheckFailure",
-                    i + 1
-                ),
-                s.return_values_on_condition_check_failure.as_deref(),
-                enums::RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
-            );
-        }
-    }
-    if let Some(token) = &req.client_request_token {
-        c.length("clientRequestToken", token, token.chars().count(), 1, 36);
-    }
-    c.return_consumed_capacity(req.return_consumed_capacity.as_deref());
-    c.finish()?;
+    check_transaction(&req)?;
     let list = req.transact_statements.as_deref().unwrap_or_default();
     let prepared = list
         .iter()
@@ -337,32 +335,81 @@ pub(crate) fn execute_transaction(
     }
     let mode = ReturnCapacity::parse(req.return_consumed_capacity.as_deref());
     if reads > 0 {
-        let guard = db.read()?;
-        let state = guard.view();
-        let mut units: BTreeMap<String, f64> = BTreeMap::new();
-        let mut responses = Vec::with_capacity(prepared.len());
-        let mut seen = BTreeSet::new();
-        for (i, p) in prepared.iter().enumerate() {
-            let read = read_one(&state, p, true).map_err(|e| member_error(i, e))?;
-            if !seen.insert(read.target.clone()) {
-                return Err(same_item_twice());
-            }
-            // Transactional reads cost twice a consistent read.
-            *units.entry(read.target.0).or_default() += 2.0 * read_units(read.size, true);
-            responses.push(ItemResponse { item: read.item });
-        }
-        return Ok(ExecuteTransactionOutput {
-            responses: Some(responses),
-            consumed_capacity: capacity(mode, units, Split::Read),
-        });
+        transaction_reads(db, mode, &prepared)
+    } else {
+        transaction_writes(db, &req, mode, list, &prepared)
     }
+}
 
+/// ExecuteTransaction's own members.
+fn check_transaction(req: &ExecuteTransactionInput) -> Result<()> {
+    let mut c = Constraints::default();
+    if let Some(list) = c.not_null("transactStatements", &req.transact_statements) {
+        let shown = serde_json::to_string(list).unwrap_or_default();
+        c.length("transactStatements", &shown, list.len(), 1, MAX_ACTIONS);
+        for (i, s) in list.iter().enumerate() {
+            c.not_null(
+                &format!("transactStatements.{}.member.statement", i + 1),
+                &s.statement,
+            );
+            c.one_of(
+                &format!(
+                    "transactStatements.{}.member.returnValuesOnConditionCheckFailure",
+                    i + 1
+                ),
+                s.return_values_on_condition_check_failure.as_deref(),
+                enums::RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
+            );
+        }
+    }
+    if let Some(token) = &req.client_request_token {
+        c.length("clientRequestToken", token, token.chars().count(), 1, 36);
+    }
+    c.return_consumed_capacity(req.return_consumed_capacity.as_deref());
+    c.finish()
+}
+
+/// A read transaction: every keyed read in one snapshot, each item once.
+fn transaction_reads(
+    db: &Engine,
+    mode: ReturnCapacity,
+    prepared: &[Prepared<'_>],
+) -> Result<ExecuteTransactionOutput> {
+    let guard = db.read()?;
+    let state = guard.view();
+    let mut units: BTreeMap<String, f64> = BTreeMap::new();
+    let mut responses = Vec::with_capacity(prepared.len());
+    let mut seen = BTreeSet::new();
+    for (i, p) in prepared.iter().enumerate() {
+        let read = read_one(&state, p, true).map_err(|e| member_error(i, e))?;
+        if !seen.insert(read.target.clone()) {
+            return Err(same_item_twice());
+        }
+        // Transactional reads cost twice a consistent read.
+        *units.entry(read.target.0).or_default() += 2.0 * read_units(read.size, true);
+        responses.push(ItemResponse { item: read.item });
+    }
+    Ok(ExecuteTransactionOutput {
+        responses: Some(responses),
+        consumed_capacity: capacity(mode, units, Split::Read),
+    })
+}
+
+/// A write transaction: every statement evaluated (failures become reasons, in order), then
+/// all written in one batch, or none.
+fn transaction_writes(
+    db: &Engine,
+    req: &ExecuteTransactionInput,
+    mode: ReturnCapacity,
+    list: &[ParameterizedStatement],
+    prepared: &[Prepared<'_>],
+) -> Result<ExecuteTransactionOutput> {
     let mut state = db.lock();
     let digest: Option<[u8; 32]> = match &req.client_request_token {
         Some(token) => {
             use sha2::Digest;
             let d: [u8; 32] =
-                sha2::Sha256::digest(serde_json::to_vec(&req).unwrap_or_default()).into();
+                sha2::Sha256::digest(serde_json::to_vec(req).unwrap_or_default()).into();
             if let Some(out) = db.tokens().replay(token, &d)? {
                 return Ok(ExecuteTransactionOutput {
                     responses: Some(Vec::new()),
@@ -384,7 +431,6 @@ pub(crate) fn execute_transaction(
             }
         }
     }
-    // Evaluate every statement; failures become reasons, in order.
     let mut steps = Vec::with_capacity(prepared.len());
     let mut reasons = vec![Reason::none(); prepared.len()];
     for (i, (p, s)) in prepared.iter().zip(list).enumerate() {
@@ -397,16 +443,7 @@ pub(crate) fn execute_transaction(
         match evaluate(&state, p, &options) {
             Ok(step) => steps.push(Some(step)),
             Err(e) => {
-                reasons[i] = match e.code() {
-                    ErrorCode::ConditionalCheckFailedException => Reason::condition_failed(
-                        e.extra()
-                            .and_then(|x| x.get("Item"))
-                            .and_then(|v| serde_json::from_value(v.clone()).ok()),
-                    ),
-                    ErrorCode::DuplicateItemException => Reason::with_code("DuplicateItem", &e),
-                    ErrorCode::ValidationException => Reason::validation(&e),
-                    _ => return Err(e),
-                };
+                reasons[i] = reason(e)?;
                 steps.push(None);
             }
         }
@@ -440,5 +477,19 @@ pub(crate) fn execute_transaction(
     Ok(ExecuteTransactionOutput {
         responses: Some(Vec::new()),
         consumed_capacity,
+    })
+}
+
+/// A statement's evaluation error as its cancellation reason; other errors fail the call.
+fn reason(e: Error) -> Result<Reason> {
+    Ok(match e.code() {
+        ErrorCode::ConditionalCheckFailedException => Reason::condition_failed(
+            e.extra()
+                .and_then(|x| x.get("Item"))
+                .and_then(|v| serde_json::from_value(v.clone()).ok()),
+        ),
+        ErrorCode::DuplicateItemException => Reason::with_code("DuplicateItem", &e),
+        ErrorCode::ValidationException => Reason::validation(&e),
+        _ => return Err(e),
     })
 }
