@@ -14,6 +14,7 @@ use crate::expr::ir::{self, Path, PathElem};
 use crate::model::key::{encode_key_value, ScalarType};
 use crate::model::value::{AttributeValue, Item};
 use crate::storage::read::View;
+use crate::storage::schema::{IndexMeta, KeyDef, TableMeta};
 use crate::types::{ExecuteStatementInput, ExecuteStatementOutput};
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
@@ -132,89 +133,21 @@ pub(super) fn plan_select<'s>(
 ) -> Result<Vec<ReadPlan<'s>>> {
     let ast::Select {
         projection,
-        source,
         condition: where_,
         order,
+        ..
     } = s;
-    if source.len() > 2 {
-        return Err(Error::validation(
-            "A path may contain at most 2 components in the FROM clause",
-        ));
-    }
-    if source.iter().any(String::is_empty) {
-        return Err(Error::validation(
-            "Path component cannot be an empty string",
-        ));
-    }
+    check_source(&s.source)?;
     if let Some(paths) = projection {
         check_projection(paths)?;
     }
     let cond = where_.as_ref().map(|c| condition(c, params)).transpose()?;
-    let (table, index) = (source[0].clone(), source.get(1).cloned());
     let consistent = req.consistent_read.unwrap_or(false);
-
-    // The key being read decides between a Query and a Scan.
-    let t = view.table(&table).ok_or_else(Error::resource_not_found)?;
-    let ix = match &index {
-        None => None,
-        Some(name) => Some(
-            t.indexes
-                .iter()
-                .find(|ix| &ix.name == name)
-                .ok_or_else(|| Error::validation("The table does not have the specified index"))?,
-        ),
-    };
+    let (t, ix) = source(view, &s.source, consistent)?;
     let key = ix.map_or(&t.key, |ix| &ix.key);
-    if consistent && ix.is_some_and(|ix| ix.global) {
-        return Err(Error::validation(
-            "Strongly consistent read is not supported on Global Secondary Indexes",
-        ));
-    }
-    // The partition key first (`pk = v`, or several partitions from `pk IN [...]` or an OR of
-    // `pk = ...`: one Query each), then the first sort-key condition that fits, wherever they
-    // stand in the WHERE.
-    let mut rest: Vec<ir::Cond> = cond.clone().map(conjuncts).unwrap_or_default();
-    let mut key_parts = Vec::new();
-    let mut partitions = Vec::new();
-    let hash_at = rest.iter().enumerate().find_map(|(i, part)| {
-        hash_values(part, &key.hash.name, key.hash.ty).map(|values| (i, values))
-    });
-    if let Some((i, values)) = hash_at {
-        rest.remove(i);
-        partitions = values;
-        key_parts.push(hash_equality(&key.hash.name, partitions[0].clone()));
-        if let Some(r) = &key.range {
-            if let Some(j) = rest
-                .iter()
-                .position(|part| sort_key_condition(part, &r.name, r.ty))
-            {
-                key_parts.push(rest.remove(j));
-            }
-        }
-    }
-    let filter = and(rest);
-    // A filter on a key attribute cannot go beside a key condition: scan with the whole WHERE.
-    let query = !key_parts.is_empty()
-        && filter
-            .as_ref()
-            .is_none_or(|f| filter_key_attribute(f, key).is_none());
+    let keyed = cond.clone().and_then(|c| keyed_where(c, key));
     if let Some((name, _)) = order {
-        if where_.is_none() {
-            return Err(Error::validation(
-                "Must have WHERE clause in the statement when using ORDER BY clause.",
-            ));
-        }
-        // Several partitions have no one order to sort by: refused, as a Scan would be.
-        if !query || partitions.len() > 1 {
-            return Err(Error::validation(
-                "Must have at least one non-optional hash key condition in WHERE clause when using ORDER BY clause.",
-            ));
-        }
-        if !key.has(name) {
-            return Err(Error::validation(format!(
-                "Variable reference {name} in ORDER BY clause must be part of the primary key"
-            )));
-        }
+        check_order(name, where_.is_some(), keyed.as_ref(), key)?;
     }
     let exclusive_start_key = start_key(req)?;
     let options = |esk| ReadOptions {
@@ -225,39 +158,147 @@ pub(super) fn plan_select<'s>(
         consistent,
         capacity: ReturnCapacity::parse(req.return_consumed_capacity.as_deref()),
     };
-    if !query {
+    let Some(keyed) = keyed else {
         let exprs = ReadExpressions::from_ir(None, cond);
         let plan = ReadPlan::scan(t, ix, exprs, None, options(exclusive_start_key.as_ref()))?;
         return Ok(vec![plan]);
-    }
-    // A NextToken resumes in the partition its key names; earlier ones are done.
-    // A single partition leaves the key's checks to the plan, as a Query's.
-    let resume_at = match &exclusive_start_key {
-        Some(esk) if partitions.len() > 1 => {
-            let at = esk
-                .get(&key.hash.name)
-                .filter(|v| ScalarType::of(v) == Some(key.hash.ty))
-                .and_then(|v| {
-                    let k = encode_key_value(v).ok()?;
-                    partitions
-                        .iter()
-                        .position(|p| encode_key_value(p).ok().as_ref() == Some(&k))
-                });
-            at.ok_or_else(|| {
-                Error::validation("The provided starting key is invalid: The provided key element does not match the schema")
-            })?
-        }
-        _ => 0,
     };
-    let mut plans = Vec::with_capacity(partitions.len() - resume_at);
-    for (i, value) in partitions.into_iter().enumerate().skip(resume_at) {
-        let mut parts = key_parts.clone();
-        parts[0] = hash_equality(&key.hash.name, value);
-        let exprs = ReadExpressions::from_ir(and(parts), filter.clone());
+    let resume_at = resume_at(exclusive_start_key.as_ref(), &keyed.partitions, key)?;
+    let mut plans = Vec::with_capacity(keyed.partitions.len() - resume_at);
+    for (i, value) in keyed.partitions.into_iter().enumerate().skip(resume_at) {
+        let parts = std::iter::once(hash_equality(&key.hash.name, value))
+            .chain(keyed.sort.clone())
+            .collect();
+        let exprs = ReadExpressions::from_ir(and(parts), keyed.filter.clone());
         let esk = exclusive_start_key.as_ref().filter(|_| i == resume_at);
         plans.push(ReadPlan::partition(t, ix, exprs, None, options(esk))?);
     }
     Ok(plans)
+}
+
+/// FROM: a table, or a table and an index, named by non-empty components.
+fn check_source(source: &[String]) -> Result<()> {
+    if source.len() > 2 {
+        return Err(Error::validation(
+            "A path may contain at most 2 components in the FROM clause",
+        ));
+    }
+    if source.iter().any(String::is_empty) {
+        return Err(Error::validation(
+            "Path component cannot be an empty string",
+        ));
+    }
+    Ok(())
+}
+
+/// The table and index FROM names, with PartiQL's wording for a missing index and a
+/// consistent read of a GSI.
+fn source<'s>(
+    view: &View<'s>,
+    source: &[String],
+    consistent: bool,
+) -> Result<(&'s TableMeta, Option<&'s IndexMeta>)> {
+    let t = view
+        .table(&source[0])
+        .ok_or_else(Error::resource_not_found)?;
+    let ix = match source.get(1) {
+        None => None,
+        Some(name) => Some(
+            t.indexes
+                .iter()
+                .find(|ix| &ix.name == name)
+                .ok_or_else(|| Error::validation("The table does not have the specified index"))?,
+        ),
+    };
+    if consistent && ix.is_some_and(|ix| ix.global) {
+        return Err(Error::validation(
+            "Strongly consistent read is not supported on Global Secondary Indexes",
+        ));
+    }
+    Ok((t, ix))
+}
+
+/// A WHERE that reads by key: the partitions it fixes (in the order written, each once), the
+/// sort-key condition joining each key range, and the rest as the filter.
+struct KeyedWhere {
+    partitions: Vec<AttributeValue>,
+    sort: Option<ir::Cond>,
+    filter: Option<ir::Cond>,
+}
+
+/// The partition key first (`pk = v`, or several partitions from `pk IN [...]` or an OR of
+/// `pk = ...`), then the first sort-key condition that fits, wherever they stand in the
+/// WHERE; None when the WHERE does not fix the partition key, or filters on a key attribute
+/// (which cannot go beside a key condition: then the whole WHERE scans).
+fn keyed_where(cond: ir::Cond, key: &KeyDef) -> Option<KeyedWhere> {
+    let mut rest: Vec<ir::Cond> = conjuncts(cond);
+    let (i, partitions) = rest.iter().enumerate().find_map(|(i, part)| {
+        hash_values(part, &key.hash.name, key.hash.ty).map(|values| (i, values))
+    })?;
+    rest.remove(i);
+    let sort = key.range.as_ref().and_then(|r| {
+        let j = rest
+            .iter()
+            .position(|part| sort_key_condition(part, &r.name, r.ty))?;
+        Some(rest.remove(j))
+    });
+    let filter = and(rest);
+    if filter
+        .as_ref()
+        .is_some_and(|f| filter_key_attribute(f, key).is_some())
+    {
+        return None;
+    }
+    Some(KeyedWhere {
+        partitions,
+        sort,
+        filter,
+    })
+}
+
+/// ORDER BY needs a WHERE that reads one partition, and orders by a key attribute.
+fn check_order(
+    name: &str,
+    has_where: bool,
+    keyed: Option<&KeyedWhere>,
+    key: &KeyDef,
+) -> Result<()> {
+    if !has_where {
+        return Err(Error::validation(
+            "Must have WHERE clause in the statement when using ORDER BY clause.",
+        ));
+    }
+    // Several partitions have no one order to sort by: refused, as a Scan would be.
+    if keyed.is_none_or(|k| k.partitions.len() > 1) {
+        return Err(Error::validation(
+            "Must have at least one non-optional hash key condition in WHERE clause when using ORDER BY clause.",
+        ));
+    }
+    if !key.has(name) {
+        return Err(Error::validation(format!(
+            "Variable reference {name} in ORDER BY clause must be part of the primary key"
+        )));
+    }
+    Ok(())
+}
+
+/// The partition a NextToken resumes in (earlier ones are done). A single partition leaves
+/// the key's checks to the plan, as a Query's.
+fn resume_at(esk: Option<&Item>, partitions: &[AttributeValue], key: &KeyDef) -> Result<usize> {
+    let Some(esk) = esk.filter(|_| partitions.len() > 1) else {
+        return Ok(0);
+    };
+    esk.get(&key.hash.name)
+        .filter(|v| ScalarType::of(v) == Some(key.hash.ty))
+        .and_then(|v| {
+            let k = encode_key_value(v).ok()?;
+            partitions
+                .iter()
+                .position(|p| encode_key_value(p).ok().as_ref() == Some(&k))
+        })
+        .ok_or_else(|| {
+            Error::validation("The provided starting key is invalid: The provided key element does not match the schema")
+        })
 }
 
 pub(super) fn select(
