@@ -223,51 +223,14 @@ impl<'s> WriteBatch<'s> {
 
         let mut index_ops = Vec::new();
         for (i, ix) in t.indexes.iter().enumerate() {
-            let old_entry = match &old {
-                Some(o) => {
-                    let item =
-                        decode_attributes(&o.bytes, |n| ix.key.has(n) || ix.projects(&t.key, n))?;
-                    entry(t, ix, &item, o.size)
-                }
-                None => None,
-            };
-            let new_entry = new
-                .as_ref()
-                .and_then(|(item, e)| entry(t, ix, item, e.size));
+            let new_entry = new.as_ref().map(|(item, e)| (*item, e.size));
+            let change = index_change(t, ix, old.as_ref(), new_entry)?;
             let d = &mut tw.delta.indexes[i];
-            let mut units = 0.0;
-            match (old_entry, new_entry) {
-                (Some(o), Some(n)) if o.ipk == n.ipk && o.isk == n.isk => {
-                    // Compare as DynamoDB values: the old side is decoded (numbers normalised).
-                    if !same_item(&o.projected, &n.projected) {
-                        d.1 += n.size as i64 - o.size as i64;
-                        units += write_units(n.size.max(o.size));
-                        index_ops.push((i, IndexOp::Update(n)));
-                    }
-                }
-                (o, n) => {
-                    if let Some(o) = o {
-                        d.0 -= 1;
-                        d.1 -= o.size as i64;
-                        units += write_units(o.size);
-                        index_ops.push((
-                            i,
-                            IndexOp::Delete {
-                                ipk: o.ipk,
-                                isk: o.isk,
-                            },
-                        ));
-                    }
-                    if let Some(n) = n {
-                        d.0 += 1;
-                        d.1 += n.size as i64;
-                        units += write_units(n.size);
-                        index_ops.push((i, IndexOp::Insert(n)));
-                    }
-                }
-            }
-            if units > 0.0 {
-                let units = units * factor;
+            d.0 += change.items;
+            d.1 += change.bytes;
+            index_ops.extend(change.ops.into_iter().map(|op| (i, op)));
+            if change.units > 0.0 {
+                let units = change.units * factor;
                 match tw.indexes.iter_mut().find(|u| u.index == ix.name) {
                     Some(u) => u.units += units,
                     None => tw.indexes.push(IndexUnits {
@@ -384,6 +347,65 @@ impl<'s> WriteBatch<'s> {
             collections: measured,
         })
     }
+}
+
+/// What one write does to one index.
+#[derive(Default)]
+struct IndexChange {
+    ops: Vec<IndexOp>,
+    /// Entries added (negative: removed).
+    items: i64,
+    bytes: i64,
+    /// Write units, before the batch's billing.
+    units: f64,
+}
+
+/// The index statements that take the entry of `old` (stored) to the entry of `new` (item and
+/// size): none when the key and the projected attributes are unchanged, an update of the
+/// size when only the projection changed, else a delete and/or an insert.
+fn index_change(
+    t: &TableMeta,
+    ix: &IndexMeta,
+    old: Option<&StoredItem>,
+    new: Option<(&Item, usize)>,
+) -> Result<IndexChange> {
+    let old_entry = match old {
+        Some(o) => {
+            let item = decode_attributes(&o.bytes, |n| ix.key.has(n) || ix.projects(&t.key, n))?;
+            entry(t, ix, &item, o.size)
+        }
+        None => None,
+    };
+    let new_entry = new.and_then(|(item, size)| entry(t, ix, item, size));
+    let mut c = IndexChange::default();
+    match (old_entry, new_entry) {
+        (Some(o), Some(n)) if o.ipk == n.ipk && o.isk == n.isk => {
+            // Compare as DynamoDB values: the old side is decoded (numbers normalised).
+            if !same_item(&o.projected, &n.projected) {
+                c.bytes = n.size as i64 - o.size as i64;
+                c.units = write_units(n.size.max(o.size));
+                c.ops.push(IndexOp::Update(n));
+            }
+        }
+        (o, n) => {
+            if let Some(o) = o {
+                c.items -= 1;
+                c.bytes -= o.size as i64;
+                c.units += write_units(o.size);
+                c.ops.push(IndexOp::Delete {
+                    ipk: o.ipk,
+                    isk: o.isk,
+                });
+            }
+            if let Some(n) = n {
+                c.items += 1;
+                c.bytes += n.size as i64;
+                c.units += write_units(n.size);
+                c.ops.push(IndexOp::Insert(n));
+            }
+        }
+    }
+    Ok(c)
 }
 
 /// The position of a table's entry in a batch, added when the table is new to it.
