@@ -94,33 +94,106 @@ pub fn parse(text: &str, ph: &mut Placeholders<'_>) -> Result<Update> {
     super::with_stack_for(text, || build(text, ph))
 }
 
+/// One action of an update as written, in text order; its target path is kept apart.
+enum RawAction<'a> {
+    Set(&'a RawSetValue),
+    Remove,
+    Add(&'a str),
+    Delete(&'a str),
+}
+
 fn build(text: &str, ph: &mut Placeholders<'_>) -> Result<Update> {
     let kind = ExprKind::Update;
     let clauses = parse_update(kind, text)?;
 
-    // Every path and operand in text order.
-    let mut paths: Vec<&Vec<RawElem>> = Vec::new();
+    // Every action with its target path, and every operand, in text order.
+    let mut actions: Vec<(&Vec<RawElem>, RawAction<'_>)> = Vec::new();
     let mut operands: Vec<&RawOperand> = Vec::new();
     for c in &clauses {
         match c {
-            RawClause::Set(actions) => {
-                for (p, v) in actions {
-                    paths.push(p);
+            RawClause::Set(set) => {
+                for (p, v) in set {
+                    actions.push((p, RawAction::Set(v)));
                     for o in raw_operands(v) {
                         visit_operand(o, &mut |x| operands.push(x));
                     }
                 }
             }
-            RawClause::Remove(ps) => paths.extend(ps),
-            RawClause::Add(a) | RawClause::Delete(a) => paths.extend(a.iter().map(|(p, _)| p)),
+            RawClause::Remove(ps) => actions.extend(ps.iter().map(|p| (p, RawAction::Remove))),
+            RawClause::Add(a) => actions.extend(a.iter().map(|(p, v)| (p, RawAction::Add(v)))),
+            RawClause::Delete(a) => {
+                actions.extend(a.iter().map(|(p, v)| (p, RawAction::Delete(v))))
+            }
         }
     }
     let operand_paths = operands.iter().filter_map(|o| match o {
         RawOperand::Path(p) => Some(p),
         _ => None,
     });
-    let all_elems = paths.iter().copied().chain(operand_paths).flatten();
-    if let Some(word) = all_elems.clone().find_map(|e| match e {
+    let all_elems: Vec<&RawElem> = actions
+        .iter()
+        .map(|(p, _)| *p)
+        .chain(operand_paths)
+        .flatten()
+        .collect();
+    check_words(&clauses, &all_elems, &operands)?;
+    // Names, then values, each in text order.
+    for e in &all_elems {
+        if let RawElem::Placeholder(p) = e {
+            ph.name(kind, p)?;
+        }
+    }
+    for o in &operands {
+        if let RawOperand::Value(v) = o {
+            ph.value(kind, v)?;
+        }
+    }
+    for (_, action) in &actions {
+        if let RawAction::Add(v) | RawAction::Delete(v) = action {
+            ph.value(kind, v)?;
+        }
+    }
+    let targets: Vec<Path> = actions
+        .iter()
+        .map(|(p, _)| resolve_path(p, ph))
+        .collect::<Result<_>>()?;
+    check_paths(kind, &targets)?;
+
+    let mut update = Update::default();
+    for ((_, action), path) in actions.iter().zip(targets) {
+        match action {
+            RawAction::Set(v) => update.set.push((path, set_value(v, ph)?)),
+            RawAction::Remove => update.remove.push(path),
+            RawAction::Add(v) | RawAction::Delete(v) => {
+                let is_add = matches!(action, RawAction::Add(_));
+                let value = ph.value(kind, v)?;
+                let ok = match &value {
+                    AttributeValue::Ss(_) | AttributeValue::Ns(_) | AttributeValue::Bs(_) => true,
+                    AttributeValue::N(_) => is_add,
+                    _ => false,
+                };
+                if !ok {
+                    return Err(err(format!(
+                        "Incorrect operand type for operator or function; operator: {}, operand type: {}",
+                        if is_add { "ADD" } else { "DELETE" },
+                        type_word(&value)
+                    )));
+                }
+                if is_add {
+                    update.add.push((path, value));
+                } else {
+                    update.delete.push((path, value));
+                }
+            }
+        }
+    }
+    Ok(update)
+}
+
+/// Reserved words in paths, functions that are not update functions, and a clause given
+/// twice, in that order.
+fn check_words(clauses: &[RawClause], elems: &[&RawElem], operands: &[&RawOperand]) -> Result<()> {
+    if let Some(word) = elems.iter().find_map(|e| match e {
         RawElem::Name(n) if is_reserved(n) => Some(n),
         _ => None,
     }) {
@@ -128,7 +201,7 @@ fn build(text: &str, ph: &mut Placeholders<'_>) -> Result<Update> {
             "Attribute name is a reserved keyword; reserved keyword: {word}"
         )));
     }
-    for o in &operands {
+    for o in operands {
         if let RawOperand::Call(name, _) = o {
             if CONDITION_FUNCTIONS.contains(&name.as_str()) {
                 return Err(err(format!(
@@ -141,7 +214,7 @@ fn build(text: &str, ph: &mut Placeholders<'_>) -> Result<Update> {
         }
     }
     let mut seen = Vec::new();
-    for c in &clauses {
+    for c in clauses {
         let name = match c {
             RawClause::Set(_) => "SET",
             RawClause::Remove(_) => "REMOVE",
@@ -155,113 +228,47 @@ fn build(text: &str, ph: &mut Placeholders<'_>) -> Result<Update> {
         }
         seen.push(name);
     }
-    // Names, then values, each in text order.
-    for e in all_elems {
-        if let RawElem::Placeholder(p) = e {
-            ph.name(kind, p)?;
-        }
-    }
-    let mut resolve_path = |elems: &[RawElem], ph: &mut Placeholders<'_>| -> Result<Path> {
-        elems
-            .iter()
-            .map(|e| {
-                Ok(match e {
-                    RawElem::Name(n) => PathElem::Attr(n.clone()),
-                    RawElem::Placeholder(p) => PathElem::Attr(ph.name(kind, p)?),
-                    RawElem::Index(i) => PathElem::Index(*i),
-                })
-            })
-            .collect::<Result<Vec<_>>>()
-            .map(Path)
-    };
-    for o in &operands {
-        if let RawOperand::Value(v) = o {
-            ph.value(kind, v)?;
-        }
-    }
-    for c in &clauses {
-        if let RawClause::Add(a) | RawClause::Delete(a) = c {
-            for (_, v) in a {
-                ph.value(kind, v)?;
-            }
-        }
-    }
+    Ok(())
+}
 
-    let targets: Vec<Path> = paths
+/// A path with its placeholders resolved.
+fn resolve_path(elems: &[RawElem], ph: &mut Placeholders<'_>) -> Result<Path> {
+    elems
         .iter()
-        .map(|p| resolve_path(p, ph))
-        .collect::<Result<_>>()?;
-    check_paths(kind, &targets)?;
+        .map(|e| {
+            Ok(match e {
+                RawElem::Name(n) => PathElem::Attr(n.clone()),
+                RawElem::Placeholder(p) => PathElem::Attr(ph.name(ExprKind::Update, p)?),
+                RawElem::Index(i) => PathElem::Index(*i),
+            })
+        })
+        .collect::<Result<Vec<_>>>()
+        .map(Path)
+}
 
-    let mut update = Update::default();
-    let mut targets = targets.into_iter();
-    for c in &clauses {
-        match c {
-            RawClause::Set(actions) => {
-                for (_, v) in actions {
-                    let path = targets.next().expect("one target per action");
-                    let value = match v {
-                        RawSetValue::One(a) => {
-                            SetValue::One(set_operand(a, ph, &mut resolve_path)?)
-                        }
-                        RawSetValue::Arith(op, a, b) => {
-                            let (a, b) = (
-                                set_operand(a, ph, &mut resolve_path)?,
-                                set_operand(b, ph, &mut resolve_path)?,
-                            );
-                            for x in [&a, &b] {
-                                if let SetOperand::Value(v) = x {
-                                    if !matches!(v, AttributeValue::N(_)) {
-                                        return Err(operand_type(&op.to_string(), v.type_name()));
-                                    }
-                                }
-                            }
-                            if *op == '+' {
-                                SetValue::Plus(a, b)
-                            } else {
-                                SetValue::Minus(a, b)
-                            }
-                        }
-                    };
-                    update.set.push((path, value));
-                }
-            }
-            RawClause::Remove(ps) => {
-                for _ in ps {
-                    update
-                        .remove
-                        .push(targets.next().expect("one target per path"));
-                }
-            }
-            RawClause::Add(a) | RawClause::Delete(a) => {
-                let is_add = matches!(c, RawClause::Add(_));
-                for (_, v) in a {
-                    let path = targets.next().expect("one target per action");
-                    let value = ph.value(kind, v)?;
-                    let ok = match &value {
-                        AttributeValue::Ss(_) | AttributeValue::Ns(_) | AttributeValue::Bs(_) => {
-                            true
-                        }
-                        AttributeValue::N(_) => is_add,
-                        _ => false,
-                    };
-                    if !ok {
-                        return Err(err(format!(
-                            "Incorrect operand type for operator or function; operator: {}, operand type: {}",
-                            if is_add { "ADD" } else { "DELETE" },
-                            type_word(&value)
-                        )));
-                    }
-                    if is_add {
-                        update.add.push((path, value));
-                    } else {
-                        update.delete.push((path, value));
+/// A SET action's value; `+` and `-` take numbers.
+fn set_value(v: &RawSetValue, ph: &mut Placeholders<'_>) -> Result<SetValue> {
+    Ok(match v {
+        RawSetValue::One(a) => SetValue::One(set_operand(a, ph, &mut resolve_path)?),
+        RawSetValue::Arith(op, a, b) => {
+            let (a, b) = (
+                set_operand(a, ph, &mut resolve_path)?,
+                set_operand(b, ph, &mut resolve_path)?,
+            );
+            for x in [&a, &b] {
+                if let SetOperand::Value(v) = x {
+                    if !matches!(v, AttributeValue::N(_)) {
+                        return Err(operand_type(&op.to_string(), v.type_name()));
                     }
                 }
+            }
+            if *op == '+' {
+                SetValue::Plus(a, b)
+            } else {
+                SetValue::Minus(a, b)
             }
         }
-    }
-    Ok(update)
+    })
 }
 
 fn operand_type(f: &str, t: &str) -> Error {
