@@ -253,6 +253,25 @@ mod tests {
         .unwrap();
     }
 
+    /// Runs `op` on another thread while this one holds the writer, as a long write would;
+    /// the answer must come without waiting for the writer.
+    fn while_writer_held(
+        db: &Database,
+        op: &'static str,
+        req: serde_json::Value,
+    ) -> serde_json::Value {
+        let writer = db.engine().lock();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let reader = db.clone();
+        let handle = std::thread::spawn(move || tx.send(reader.execute(op, req)).unwrap());
+        let got = rx
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .unwrap_or_else(|_| panic!("{op} waited for the writer"));
+        drop(writer);
+        handle.join().unwrap();
+        got.unwrap()
+    }
+
     #[test]
     fn file_database_reads_do_not_wait_for_the_writer() {
         let dir = tempfile::tempdir().unwrap();
@@ -263,23 +282,12 @@ mod tests {
             serde_json::json!({"TableName": "first", "Item": {"pk": {"S": "a"}, "n": {"N": "1"}}}),
         )
         .unwrap();
-        // Hold the writer, as a long write would, and read from another thread.
-        let writer = db.engine().lock();
-        let (tx, rx) = std::sync::mpsc::channel();
-        let reader = db.clone();
-        let handle = std::thread::spawn(move || {
-            let got = reader.execute(
-                "GetItem",
-                serde_json::json!({"TableName": "first", "Key": {"pk": {"S": "a"}}}),
-            );
-            tx.send(got.map(|v| v["Item"]["n"].clone())).unwrap();
-        });
-        let got = rx
-            .recv_timeout(std::time::Duration::from_secs(20))
-            .expect("the read waited for the writer");
-        assert_eq!(got.unwrap(), serde_json::json!({"N": "1"}));
-        drop(writer);
-        handle.join().unwrap();
+        let got = while_writer_held(
+            &db,
+            "GetItem",
+            serde_json::json!({"TableName": "first", "Key": {"pk": {"S": "a"}}}),
+        );
+        assert_eq!(got["Item"]["n"], serde_json::json!({"N": "1"}));
     }
 
     #[test]
@@ -294,25 +302,15 @@ mod tests {
             )
             .unwrap();
         }
-        let writer = db.engine().lock();
-        let (tx, rx) = std::sync::mpsc::channel();
-        let reader = db.clone();
-        let handle = std::thread::spawn(move || {
-            let got = reader.execute(
-                "ExecuteStatement",
-                serde_json::json!({"Statement": "SELECT pk FROM parts WHERE pk IN ['c', 'a']"}),
-            );
-            tx.send(got.map(|v| v["Items"].clone())).unwrap();
-        });
-        let got = rx
-            .recv_timeout(std::time::Duration::from_secs(20))
-            .expect("the SELECT waited for the writer");
+        let got = while_writer_held(
+            &db,
+            "ExecuteStatement",
+            serde_json::json!({"Statement": "SELECT pk FROM parts WHERE pk IN ['c', 'a']"}),
+        );
         assert_eq!(
-            got.unwrap(),
+            got["Items"],
             serde_json::json!([{"pk": {"S": "c"}}, {"pk": {"S": "a"}}])
         );
-        drop(writer);
-        handle.join().unwrap();
     }
 
     #[test]

@@ -3,18 +3,15 @@
 
 use super::batch_get_item::DUPLICATE_KEYS;
 use super::common::{
-    check_index_keys, check_item_size, collection_metrics, key_of_item, key_of_key, write_capacity,
+    check_index_keys, check_item_size, key_of_item, key_of_key, wants_collection_metrics, written,
     EmptyKeyWording, Split,
 };
-use crate::engine::capacity::ReturnCapacity;
 use crate::engine::handle::Engine;
 use crate::error::{Error, Result};
 use crate::model::codec::{check_value, encode_item, EncodedItem};
 use crate::model::value::Item;
 use crate::storage::write::{Billing, WriteBatch};
-use crate::types::{
-    BatchWriteItemInput, BatchWriteItemOutput, ReturnCollectionMetrics, WriteRequest,
-};
+use crate::types::{BatchWriteItemInput, BatchWriteItemOutput, WriteRequest};
 use crate::validate::{enums, present, Constraints};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -147,19 +144,18 @@ pub(crate) fn run(db: &Engine, req: BatchWriteItemInput) -> Result<BatchWriteIte
             }
         }
     }
-    let metrics =
-        ReturnCollectionMetrics::from_member(req.return_item_collection_metrics.as_deref())
-            == Some(ReturnCollectionMetrics::Size);
-    let done = batch.commit(metrics)?;
-    let capacity = write_capacity(
-        ReturnCapacity::parse(req.return_consumed_capacity.as_deref()),
-        &done.charges,
+    let done = batch.commit(wants_collection_metrics(
+        req.return_item_collection_metrics.as_deref(),
+    ))?;
+    let (consumed_capacity, item_collection_metrics) = written(
+        &state,
+        &done,
+        req.return_consumed_capacity.as_deref(),
         Split::No,
-    );
-    let metrics = collection_metrics(&state, &done.collections)?;
+    )?;
     Ok(BatchWriteItemOutput {
-        consumed_capacity: (!capacity.is_empty()).then_some(capacity),
-        item_collection_metrics: (!metrics.is_empty()).then_some(metrics),
+        consumed_capacity,
+        item_collection_metrics,
         ..Default::default()
     })
 }

@@ -2,9 +2,9 @@
 
 use crate::error::{Error, Result};
 use crate::model::key::decode_key_value;
-use crate::storage::write::{Charge, Collection};
+use crate::storage::write::{Charge, Collection, Committed};
 use crate::storage::State;
-use crate::types::{ConsumedCapacity, ItemCollectionMetrics};
+use crate::types::{ConsumedCapacity, ItemCollectionMetrics, ReturnCollectionMetrics};
 use std::collections::BTreeMap;
 
 pub(crate) use crate::engine::capacity::{
@@ -21,6 +21,37 @@ pub(crate) fn now() -> f64 {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default();
     (d.as_millis() as f64) / 1000.0
+}
+
+/// ReturnItemCollectionMetrics is SIZE.
+pub(crate) fn wants_collection_metrics(member: Option<&str>) -> bool {
+    ReturnCollectionMetrics::from_member(member) == Some(ReturnCollectionMetrics::Size)
+}
+
+/// What a committed multi-item write returns: ConsumedCapacity per table (when asked for)
+/// and ItemCollectionMetrics per table (when measured), each None when empty.
+pub(crate) type Written = (
+    Option<Vec<ConsumedCapacity>>,
+    Option<BTreeMap<String, Vec<ItemCollectionMetrics>>>,
+);
+
+/// [`Written`] of a committed batch.
+pub(crate) fn written(
+    state: &State,
+    done: &Committed,
+    return_consumed_capacity: Option<&str>,
+    split: Split,
+) -> Result<Written> {
+    let capacity = write_capacity(
+        ReturnCapacity::parse(return_consumed_capacity),
+        &done.charges,
+        split,
+    );
+    let metrics = collection_metrics(state, &done.collections)?;
+    Ok((
+        (!capacity.is_empty()).then_some(capacity),
+        (!metrics.is_empty()).then_some(metrics),
+    ))
 }
 
 /// ConsumedCapacity of a committed write batch: one entry per table, in name order.

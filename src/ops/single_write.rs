@@ -1,7 +1,7 @@
 //! What PutItem and DeleteItem share: their common members, checked in DynamoDB's order, and
 //! the write itself (condition, the one write path, counters, capacity, ReturnValues).
 
-use super::common::{collection_metrics, write_capacity, Split};
+use super::common::{collection_metrics, wants_collection_metrics, write_capacity, Split};
 use crate::engine::capacity::ReturnCapacity;
 use crate::error::{Error, ErrorCode, Result};
 use crate::expr::ir::Cond;
@@ -14,8 +14,8 @@ use crate::model::value::Item;
 use crate::storage::write::{Billing, WriteBatch};
 use crate::storage::State;
 use crate::types::{
-    Conditions, ConsumedCapacity, ExpectedAttributeValue, ItemCollectionMetrics,
-    ReturnCollectionMetrics, ReturnOnFailure, ReturnValues,
+    Conditions, ConsumedCapacity, ExpectedAttributeValue, ItemCollectionMetrics, ReturnOnFailure,
+    ReturnValues,
 };
 use crate::validate::{enums, Constraints};
 
@@ -110,12 +110,6 @@ impl WriteMembers<'_> {
         }
     }
 
-    /// ReturnItemCollectionMetrics is SIZE.
-    pub fn collection_metrics(&self) -> bool {
-        ReturnCollectionMetrics::from_member(self.return_item_collection_metrics)
-            == Some(ReturnCollectionMetrics::Size)
-    }
-
     /// The parsed ConditionExpression (placeholder maps, the expression, unused
     /// placeholders), or Expected compiled into the same IR.
     pub fn condition(&self) -> Result<Option<Cond>> {
@@ -187,11 +181,14 @@ pub(crate) fn execute(
         Some((item, enc)) => batch.put(table, pk, sk, item, enc)?,
         None => batch.delete(table, pk, sk)?,
     }
-    let done = batch.commit(members.collection_metrics())?;
-    let attributes = match done.old.into_iter().next().flatten() {
+    // All that can fail happens before the commit.
+    let attributes = match batch.replaced(0) {
         Some(old) if return_old => Some(decode_item(&old.bytes)?),
         _ => None,
     };
+    let done = batch.commit(wants_collection_metrics(
+        members.return_item_collection_metrics,
+    ))?;
     let item_collection_metrics = collection_metrics(state, &done.collections)?
         .into_values()
         .flatten()

@@ -4,11 +4,10 @@
 //! under the one lock, so no reader sees part of it.
 
 use super::common::{
-    check_index_keys, check_item_size, collection_metrics, item_key_shape_error, key_of_item,
-    key_of_key, key_shape_error, write_capacity, EmptyKeyWording, Split,
+    check_index_keys, check_item_size, item_key_shape_error, key_of_item, key_of_key,
+    key_shape_error, wants_collection_metrics, written, EmptyKeyWording, Split,
 };
 use super::transact::{canceled, same_item_twice, Reason, MAX_ACTIONS};
-use crate::engine::capacity::ReturnCapacity;
 use crate::engine::handle::Engine;
 use crate::engine::update::UpdateAction;
 use crate::error::{Error, Result};
@@ -22,8 +21,7 @@ use crate::storage::schema::TableMeta;
 use crate::storage::write::{Billing, WriteBatch};
 use crate::storage::State;
 use crate::types::{
-    ReturnCollectionMetrics, ReturnOnFailure, TransactAction, TransactWriteItemsInput,
-    TransactWriteItemsOutput,
+    ReturnOnFailure, TransactAction, TransactWriteItemsInput, TransactWriteItemsOutput,
 };
 use crate::validate::{enums, Constraints};
 use sha2::{Digest, Sha256};
@@ -388,18 +386,17 @@ fn write(
             Planned::Write { pk, sk, new: None } => batch.delete(act.table, pk, sk)?,
         }
     }
-    let metrics =
-        ReturnCollectionMetrics::from_member(req.return_item_collection_metrics.as_deref())
-            == Some(ReturnCollectionMetrics::Size);
-    let done = batch.commit(metrics)?;
-    let capacity = write_capacity(
-        ReturnCapacity::parse(req.return_consumed_capacity.as_deref()),
-        &done.charges,
+    let done = batch.commit(wants_collection_metrics(
+        req.return_item_collection_metrics.as_deref(),
+    ))?;
+    let (consumed_capacity, item_collection_metrics) = written(
+        state,
+        &done,
+        req.return_consumed_capacity.as_deref(),
         Split::Write,
-    );
-    let metrics = collection_metrics(state, &done.collections)?;
+    )?;
     Ok(TransactWriteItemsOutput {
-        consumed_capacity: (!capacity.is_empty()).then_some(capacity),
-        item_collection_metrics: (!metrics.is_empty()).then_some(metrics),
+        consumed_capacity,
+        item_collection_metrics,
     })
 }

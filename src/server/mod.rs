@@ -538,28 +538,31 @@ mod tests {
         );
     }
 
+    /// ListTables sent over a fresh TCP connection (blocking); the whole HTTP answer.
+    fn list_tables_over_tcp(addr: std::net::SocketAddr) -> String {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(addr).unwrap();
+        s.write_all(
+            b"POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\
+              Content-Type: application/x-amz-json-1.0\r\n\
+              X-Amz-Target: DynamoDB_20120810.ListTables\r\n\
+              Authorization: AWS4 x\r\nContent-Length: 2\r\n\r\n{}",
+        )
+        .unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).unwrap();
+        out
+    }
+
     #[tokio::test]
     async fn router_serves_the_same_handler_in_an_axum_app() {
-        use std::io::{Read, Write};
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let app = router(Database::memory().unwrap());
         tokio::spawn(async move { axum::serve(listener, app).await });
-        let response = tokio::task::spawn_blocking(move || {
-            let mut s = std::net::TcpStream::connect(addr).unwrap();
-            s.write_all(
-                b"POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\
-                  Content-Type: application/x-amz-json-1.0\r\n\
-                  X-Amz-Target: DynamoDB_20120810.ListTables\r\n\
-                  Authorization: AWS4 x\r\nContent-Length: 2\r\n\r\n{}",
-            )
+        let response = tokio::task::spawn_blocking(move || list_tables_over_tcp(addr))
+            .await
             .unwrap();
-            let mut out = String::new();
-            s.read_to_string(&mut out).unwrap();
-            out
-        })
-        .await
-        .unwrap();
         assert!(response.starts_with("HTTP/1.1 200 OK"), "{response}");
         assert!(response.ends_with(r#"{"TableNames":[]}"#), "{response}");
     }
@@ -612,7 +615,6 @@ mod tests {
 
     #[tokio::test]
     async fn router_keeps_engine_calls_off_the_async_worker() {
-        use std::io::{Read, Write};
         // One runtime thread: if a handler blocked it on SQLite, nothing else would run.
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -628,19 +630,7 @@ mod tests {
             drop(writer);
         });
         held_rx.recv().unwrap();
-        let client = std::thread::spawn(move || {
-            let mut s = std::net::TcpStream::connect(addr).unwrap();
-            s.write_all(
-                b"POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\
-                  Content-Type: application/x-amz-json-1.0\r\n\
-                  X-Amz-Target: DynamoDB_20120810.ListTables\r\n\
-                  Authorization: AWS4 x\r\nContent-Length: 2\r\n\r\n{}",
-            )
-            .unwrap();
-            let mut out = String::new();
-            s.read_to_string(&mut out).unwrap();
-            out
-        });
+        let client = std::thread::spawn(move || list_tables_over_tcp(addr));
         let started = std::time::Instant::now();
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
         let waited = started.elapsed();

@@ -95,8 +95,6 @@ pub(crate) struct Collection {
 /// What a committed batch did.
 #[derive(Debug)]
 pub(crate) struct Committed {
-    /// The item each write replaced (None when there was none), in the order staged.
-    pub old: Vec<Option<StoredItem>>,
     /// Units per table, in table-name order.
     pub charges: Vec<Charge>,
     /// Collections written, when asked for: per table in name order, each partition once in
@@ -178,6 +176,12 @@ impl<'s> WriteBatch<'s> {
     /// still charged, as DynamoDB charges it).
     pub fn delete(&mut self, table: &str, pk: Vec<u8>, sk: Vec<u8>) -> Result<()> {
         self.stage(table, pk, sk, None)
+    }
+
+    /// The item the `i`th staged write replaces (None when there is none), read when it was
+    /// staged: what ReturnValues ALL_OLD returns.
+    pub fn replaced(&self, i: usize) -> Option<&StoredItem> {
+        self.writes.get(i).and_then(|w| w.old.as_ref())
     }
 
     /// Charges a table units for an action that writes nothing (a transaction's
@@ -276,7 +280,6 @@ impl<'s> WriteBatch<'s> {
             .sum();
         // A single statement is atomic by itself; anything more is one transaction.
         let tx = Txn::for_write(&state.conn, statements)?;
-        let mut old = Vec::with_capacity(writes.len());
         for w in writes {
             let t = state
                 .tables
@@ -307,7 +310,6 @@ impl<'s> WriteBatch<'s> {
                     }
                 }
             }
-            old.push(w.old);
         }
         tables.sort_by(|a, b| a.name.cmp(&b.name));
         let mut measured = Vec::new();
@@ -342,7 +344,6 @@ impl<'s> WriteBatch<'s> {
             });
         }
         Ok(Committed {
-            old,
             charges,
             collections: measured,
         })
