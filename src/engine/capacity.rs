@@ -79,6 +79,9 @@ pub(crate) fn consumed_split(
     index_units: &[IndexUnits],
     split: Split,
 ) -> Option<ConsumedCapacity> {
+    if mode == ReturnCapacity::None {
+        return None;
+    }
     let total = table_units + index_units.iter().map(|i| i.units).sum::<f64>();
     let whole = capacity(total, split);
     let base = ConsumedCapacity {

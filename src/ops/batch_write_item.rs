@@ -135,7 +135,11 @@ pub(crate) fn run(db: &Engine, req: BatchWriteItemInput) -> Result<BatchWriteIte
         keyed.push(keys);
     }
 
-    let mut batch = WriteBatch::new(&mut state, Billing::Standard);
+    let mut batch = WriteBatch::new(
+        &mut state,
+        Billing::Standard,
+        wants_collection_metrics(req.return_item_collection_metrics.as_deref()),
+    );
     for ((name, writes), keys) in tables.into_iter().zip(keyed) {
         for (w, (pk, sk)) in writes.into_iter().zip(keys) {
             match w {
@@ -144,9 +148,7 @@ pub(crate) fn run(db: &Engine, req: BatchWriteItemInput) -> Result<BatchWriteIte
             }
         }
     }
-    let done = batch.commit(wants_collection_metrics(
-        req.return_item_collection_metrics.as_deref(),
-    ))?;
+    let done = batch.commit()?;
     let (consumed_capacity, item_collection_metrics) = written(
         &state,
         &done,

@@ -44,7 +44,7 @@ pub(crate) fn written(
 ) -> Result<Written> {
     let capacity = write_capacity(
         ReturnCapacity::parse(return_consumed_capacity),
-        &done.charges,
+        done.charges(),
         split,
     );
     let metrics = collection_metrics(state, &done.collections)?;
@@ -55,14 +55,13 @@ pub(crate) fn written(
 }
 
 /// ConsumedCapacity of a committed write batch: one entry per table, in name order.
-pub(crate) fn write_capacity(
+pub(crate) fn write_capacity<'a>(
     mode: ReturnCapacity,
-    charges: &[Charge],
+    charges: impl Iterator<Item = Charge<'a>>,
     split: Split,
 ) -> Vec<ConsumedCapacity> {
     charges
-        .iter()
-        .filter_map(|c| consumed_split(mode, &c.table, c.units, &c.indexes, split))
+        .filter_map(|c| consumed_split(mode, c.table, c.units, c.indexes, split))
         .collect()
 }
 
@@ -74,13 +73,11 @@ pub(crate) fn collection_metrics(
 ) -> Result<BTreeMap<String, Vec<ItemCollectionMetrics>>> {
     let mut out: BTreeMap<String, Vec<ItemCollectionMetrics>> = BTreeMap::new();
     for c in measured {
-        let t = state
-            .table(&c.table)
-            .ok_or_else(Error::resource_not_found)?;
+        let t = state.table(c.table).ok_or_else(Error::resource_not_found)?;
         let value = decode_key_value(t.key.hash.ty, &c.pk)
             .ok_or_else(|| Error::internal("stored partition key does not decode"))?;
         let low = (c.bytes as f64 / f64::from(1u32 << 30)).floor();
-        out.entry(c.table.clone())
+        out.entry(c.table.to_string())
             .or_default()
             .push(ItemCollectionMetrics {
                 item_collection_key: [(t.key.hash.name.clone(), value)].into(),

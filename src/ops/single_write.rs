@@ -176,7 +176,11 @@ pub(crate) fn execute(
         let old = state.get_item(t, &pk, &sk)?.map(|(item, _)| item);
         check_condition(cond, old, members)?;
     }
-    let mut batch = WriteBatch::new(state, Billing::Standard);
+    let mut batch = WriteBatch::new(
+        state,
+        Billing::Standard,
+        wants_collection_metrics(members.return_item_collection_metrics),
+    );
     match new {
         Some((item, enc)) => batch.put(table, pk, sk, item, enc)?,
         None => batch.delete(table, pk, sk)?,
@@ -186,18 +190,19 @@ pub(crate) fn execute(
         Some(old) if return_old => Some(decode_item(&old.bytes)?),
         _ => None,
     };
-    let done = batch.commit(wants_collection_metrics(
-        members.return_item_collection_metrics,
-    ))?;
-    let item_collection_metrics = collection_metrics(state, &done.collections)?
-        .into_values()
-        .flatten()
-        .next();
+    let done = batch.commit()?;
+    let item_collection_metrics = match done.collections.is_empty() {
+        true => None,
+        false => collection_metrics(state, &done.collections)?
+            .into_values()
+            .flatten()
+            .next(),
+    };
     Ok(WriteResult {
         attributes,
         consumed_capacity: write_capacity(
             ReturnCapacity::parse(members.return_consumed_capacity),
-            &done.charges,
+            done.charges(),
             Split::No,
         )
         .pop(),

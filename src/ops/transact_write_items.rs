@@ -373,7 +373,11 @@ fn write(
     actions: &[Action<'_>],
     planned: Vec<Planned>,
 ) -> Result<TransactWriteItemsOutput> {
-    let mut batch = WriteBatch::new(state, Billing::Transactional);
+    let mut batch = WriteBatch::new(
+        state,
+        Billing::Transactional,
+        wants_collection_metrics(req.return_item_collection_metrics.as_deref()),
+    );
     for (act, p) in actions.iter().zip(planned) {
         match p {
             // A ConditionCheck is charged like a one-unit write.
@@ -386,9 +390,7 @@ fn write(
             Planned::Write { pk, sk, new: None } => batch.delete(act.table, pk, sk)?,
         }
     }
-    let done = batch.commit(wants_collection_metrics(
-        req.return_item_collection_metrics.as_deref(),
-    ))?;
+    let done = batch.commit()?;
     let (consumed_capacity, item_collection_metrics) = written(
         state,
         &done,

@@ -452,17 +452,17 @@ fn transaction_writes(
         return Err(canceled(&reasons));
     }
 
-    let mut batch = WriteBatch::new(&mut state, Billing::Transactional);
+    let mut batch = WriteBatch::new(&mut state, Billing::Transactional, false);
     for step in steps.into_iter().flatten() {
         match step.write {
             // EXISTS is charged like a ConditionCheck.
-            StepWrite::Check => batch.charge(&step.table, 1.0),
-            StepWrite::Delete => batch.delete(&step.table, step.pk, step.sk)?,
-            StepWrite::Put(item, enc) => batch.put(&step.table, step.pk, step.sk, &item, enc)?,
+            StepWrite::Check => batch.charge(step.table, 1.0),
+            StepWrite::Delete => batch.delete(step.table, step.pk, step.sk)?,
+            StepWrite::Put(item, enc) => batch.put(step.table, step.pk, step.sk, &item, enc)?,
         }
     }
-    let done = batch.commit(false)?;
-    let list = write_capacity(mode, &done.charges, Split::Write);
+    let done = batch.commit()?;
+    let list = write_capacity(mode, done.charges(), Split::Write);
     let consumed_capacity = (!list.is_empty()).then_some(list);
     if let (Some(token), Some(d)) = (&req.client_request_token, digest) {
         db.tokens().remember(

@@ -134,11 +134,11 @@ pub(crate) fn exists_outside_transaction() -> Error {
 }
 
 /// An EXISTS check's item: its table, key and the conditions besides the key.
-pub(crate) fn exists_target(
+pub(crate) fn exists_target<'a>(
     state: &crate::storage::State,
-    s: &ast::Select,
+    s: &'a ast::Select,
     params: &[AttributeValue],
-) -> Result<(String, Item, ir::Cond)> {
+) -> Result<(&'a str, Item, ir::Cond)> {
     let invalid =
         || Error::validation("EXISTS() must contain a single item read with additional condition");
     let ast::Select {
@@ -156,13 +156,13 @@ pub(crate) fn exists_target(
         .table(&source[0])
         .ok_or_else(Error::resource_not_found)?;
     let (key, rest) = split_key(t, condition(c, params)?).map_err(|_| invalid())?;
-    Ok((source[0].clone(), key, rest.ok_or_else(invalid)?))
+    Ok((&source[0], key, rest.ok_or_else(invalid)?))
 }
 
 /// A write statement checked and evaluated against the current item, not yet applied.
-pub(crate) struct Step {
+pub(crate) struct Step<'p> {
     /// The table written.
-    pub table: String,
+    pub table: &'p str,
     /// Encoded key.
     pub pk: Vec<u8>,
     /// Encoded sort key.
@@ -186,11 +186,11 @@ pub(crate) enum StepWrite {
 /// Checks and evaluates one INSERT, UPDATE or DELETE against the current state: conditions,
 /// the update, sizes, index keys. A failed condition is a ConditionalCheckFailedException
 /// (with the item when asked), an existing key on INSERT a DuplicateItemException.
-pub(crate) fn evaluate(
+pub(crate) fn evaluate<'p>(
     state: &crate::storage::State,
-    p: &Prepared<'_>,
+    p: &'p Prepared<'_>,
     o: &WriteOptions<'_>,
-) -> Result<Step> {
+) -> Result<Step<'p>> {
     let m = members(o);
     match &p.statement {
         Statement::Insert(ast::Insert { table, item }) => {
@@ -214,7 +214,7 @@ pub(crate) fn evaluate(
                 ));
             }
             Ok(Step {
-                table: table.clone(),
+                table,
                 pk,
                 sk,
                 write: StepWrite::Put(item, enc),
@@ -257,7 +257,7 @@ pub(crate) fn evaluate(
             };
             let out = action.returned(which, Some(old), &new.item);
             Ok(Step {
-                table: table.clone(),
+                table,
                 pk,
                 sk,
                 write: StepWrite::Put(new.item, new.encoded),
@@ -284,7 +284,7 @@ pub(crate) fn evaluate(
                 check_condition(c, Some(old.clone()), &m)?;
             }
             Ok(Step {
-                table: table.clone(),
+                table,
                 pk,
                 sk,
                 write: StepWrite::Delete,
@@ -293,7 +293,7 @@ pub(crate) fn evaluate(
         }
         Statement::Exists(s) => {
             let (table, key, rest) = exists_target(state, s, p.params)?;
-            let t = state.table(&table).ok_or_else(Error::resource_not_found)?;
+            let t = state.table(table).ok_or_else(Error::resource_not_found)?;
             let (pk, sk) = key_of_key(t, &key, EmptyKeyWording::NotValid)?;
             let found = state.get_item(t, &pk, &sk)?.map(|(item, _)| item);
             match found {
@@ -339,9 +339,9 @@ pub(crate) fn target(
         }) => (table, c),
         Statement::Exists(s) => {
             let (table, key, _) = exists_target(state, s, p.params).ok()?;
-            let t = state.table(&table)?;
+            let t = state.table(table)?;
             let (pk, sk) = key_of_key(t, &key, EmptyKeyWording::NotValid).ok()?;
-            return Some((table, pk, sk));
+            return Some((table.to_string(), pk, sk));
         }
         _ => return None,
     };
@@ -362,7 +362,7 @@ pub(crate) fn write(db: &Engine, p: &Prepared<'_>, o: &WriteOptions<'_>) -> Resu
     };
     let out = execute(
         &mut state,
-        &step.table,
+        step.table,
         step.pk,
         step.sk,
         item.as_ref().zip(enc),

@@ -72,20 +72,20 @@ impl Billing {
 
 /// What a batch charged one table.
 #[derive(Debug)]
-pub(crate) struct Charge {
+pub(crate) struct Charge<'a> {
     /// The table's name.
-    pub table: String,
+    pub table: &'a str,
     /// Units charged to the table itself.
     pub units: f64,
     /// Units charged to each index written, one entry per index.
-    pub indexes: Vec<IndexUnits>,
+    pub indexes: &'a [IndexUnits],
 }
 
 /// The size of an item collection a batch wrote to (tables with an LSI only).
 #[derive(Debug)]
-pub(crate) struct Collection {
+pub(crate) struct Collection<'n> {
     /// The table's name.
-    pub table: String,
+    pub table: &'n str,
     /// The encoded partition key.
     pub pk: Vec<u8>,
     /// Bytes in the collection (table rows and LSI entries), after the batch.
@@ -93,13 +93,23 @@ pub(crate) struct Collection {
 }
 
 /// What a committed batch did.
-#[derive(Debug)]
-pub(crate) struct Committed {
-    /// Units per table, in table-name order.
-    pub charges: Vec<Charge>,
+pub(crate) struct Committed<'n> {
+    /// What each table was charged, in table-name order.
+    tables: Vec<TableWrites<'n>>,
     /// Collections written, when asked for: per table in name order, each partition once in
     /// the order first written.
-    pub collections: Vec<Collection>,
+    pub collections: Vec<Collection<'n>>,
+}
+
+impl Committed<'_> {
+    /// Units per table, in table-name order.
+    pub fn charges(&self) -> impl Iterator<Item = Charge<'_>> {
+        self.tables.iter().map(|tw| Charge {
+            table: tw.name,
+            units: tw.units,
+            indexes: &tw.indexes,
+        })
+    }
 }
 
 /// The base-row statement of one write.
@@ -132,8 +142,8 @@ struct Staged {
 }
 
 /// What a batch does to one table.
-struct TableWrites {
-    name: String,
+struct TableWrites<'n> {
+    name: &'n str,
     delta: Delta,
     units: f64,
     indexes: Vec<IndexUnits>,
@@ -141,29 +151,35 @@ struct TableWrites {
     pks: Vec<Vec<u8>>,
 }
 
-/// Item mutations staged for one atomic commit: the only way items are written.
-pub(crate) struct WriteBatch<'s> {
+/// Item mutations staged for one atomic commit: the only way items are written. Table names
+/// are borrowed from the requests (`'n`).
+pub(crate) struct WriteBatch<'s, 'n> {
     state: &'s mut State,
     billing: Billing,
+    /// Measure the item collections written (ReturnItemCollectionMetrics SIZE).
+    collections: bool,
     writes: Vec<Staged>,
-    tables: Vec<TableWrites>,
+    tables: Vec<TableWrites<'n>>,
 }
 
-impl<'s> WriteBatch<'s> {
-    /// An empty batch over the writer's state.
-    pub fn new(state: &'s mut State, billing: Billing) -> WriteBatch<'s> {
+impl<'s, 'n> WriteBatch<'s, 'n> {
+    /// An empty batch over the writer's state; with `collections`, the commit measures every
+    /// item collection written (tables with an LSI).
+    pub fn new(state: &'s mut State, billing: Billing, collections: bool) -> WriteBatch<'s, 'n> {
         WriteBatch {
             state,
             billing,
-            writes: Vec::new(),
-            tables: Vec::new(),
+            collections,
+            // Most batches write one item of one table.
+            writes: Vec::with_capacity(1),
+            tables: Vec::with_capacity(1),
         }
     }
 
     /// Stages a put of `item` (encoded as `enc`) at an encoded key, replacing any item there.
     pub fn put(
         &mut self,
-        table: &str,
+        table: &'n str,
         pk: Vec<u8>,
         sk: Vec<u8>,
         item: &Item,
@@ -174,7 +190,7 @@ impl<'s> WriteBatch<'s> {
 
     /// Stages the delete of the item at an encoded key (a missing item writes nothing but is
     /// still charged, as DynamoDB charges it).
-    pub fn delete(&mut self, table: &str, pk: Vec<u8>, sk: Vec<u8>) -> Result<()> {
+    pub fn delete(&mut self, table: &'n str, pk: Vec<u8>, sk: Vec<u8>) -> Result<()> {
         self.stage(table, pk, sk, None)
     }
 
@@ -186,14 +202,14 @@ impl<'s> WriteBatch<'s> {
 
     /// Charges a table units for an action that writes nothing (a transaction's
     /// ConditionCheck), scaled by the batch's billing.
-    pub fn charge(&mut self, table: &str, units: f64) {
+    pub fn charge(&mut self, table: &'n str, units: f64) {
         let i = table_slot(&mut self.tables, table);
         self.tables[i].units += units * self.billing.factor();
     }
 
     fn stage(
         &mut self,
-        table: &str,
+        table: &'n str,
         pk: Vec<u8>,
         sk: Vec<u8>,
         new: Option<(&Item, EncodedItem)>,
@@ -245,7 +261,9 @@ impl<'s> WriteBatch<'s> {
                 }
             }
         }
-        if !tw.pks.contains(&pk) {
+        // Partitions are kept only to measure them.
+        let lsi = t.indexes.iter().any(|ix| !ix.global);
+        if self.collections && lsi && !tw.pks.contains(&pk) {
             tw.pks.push(pk.clone());
         }
         let row = match new {
@@ -264,10 +282,10 @@ impl<'s> WriteBatch<'s> {
         Ok(())
     }
 
-    /// Runs every staged statement in one transaction, then applies the counters. With
-    /// `collections`, also measures each written item collection (tables with an LSI) before
-    /// the commit, so that nothing can fail after it.
-    pub fn commit(self, collections: bool) -> Result<Committed> {
+    /// Runs every staged statement in one transaction, then applies the counters. Item
+    /// collections, when asked for, are measured before the commit, so that nothing can fail
+    /// after it.
+    pub fn commit(self) -> Result<Committed<'n>> {
         let WriteBatch {
             state,
             writes,
@@ -280,10 +298,10 @@ impl<'s> WriteBatch<'s> {
             .sum();
         // A single statement is atomic by itself; anything more is one transaction.
         let tx = Txn::for_write(&state.conn, statements)?;
-        for w in writes {
+        for w in &writes {
             let t = state
                 .tables
-                .get(&tables[w.table].name)
+                .get(tables[w.table].name)
                 .ok_or_else(Error::resource_not_found)?;
             match &w.row {
                 Some(RowOp::Upsert(enc)) => {
@@ -311,40 +329,32 @@ impl<'s> WriteBatch<'s> {
                 }
             }
         }
-        tables.sort_by(|a, b| a.name.cmp(&b.name));
+        tables.sort_by(|a, b| a.name.cmp(b.name));
         let mut measured = Vec::new();
-        if collections {
-            for tw in &tables {
-                let t = state
-                    .tables
-                    .get(&tw.name)
-                    .ok_or_else(Error::resource_not_found)?;
-                if !t.indexes.iter().any(|ix| !ix.global) {
-                    continue;
-                }
-                for pk in &tw.pks {
-                    measured.push(Collection {
-                        table: tw.name.clone(),
-                        pk: pk.clone(),
-                        bytes: state.collection_bytes(t, pk)?,
-                    });
-                }
+        for tw in &tables {
+            if tw.pks.is_empty() {
+                continue;
+            }
+            let t = state
+                .tables
+                .get(tw.name)
+                .ok_or_else(Error::resource_not_found)?;
+            for pk in &tw.pks {
+                measured.push(Collection {
+                    table: tw.name,
+                    pk: pk.clone(),
+                    bytes: state.collection_bytes(t, pk)?,
+                });
             }
         }
         tx.commit()?;
-        let mut charges = Vec::with_capacity(tables.len());
-        for tw in tables {
-            if let Some(t) = state.tables.get_mut(&tw.name) {
-                tw.delta.apply(t);
+        for tw in &mut tables {
+            if let Some(t) = state.tables.get_mut(tw.name) {
+                std::mem::take(&mut tw.delta).apply(t);
             }
-            charges.push(Charge {
-                table: tw.name,
-                units: tw.units,
-                indexes: tw.indexes,
-            });
         }
         Ok(Committed {
-            charges,
+            tables,
             collections: measured,
         })
     }
@@ -410,12 +420,12 @@ fn index_change(
 }
 
 /// The position of a table's entry in a batch, added when the table is new to it.
-fn table_slot(tables: &mut Vec<TableWrites>, table: &str) -> usize {
+fn table_slot<'n>(tables: &mut Vec<TableWrites<'n>>, table: &'n str) -> usize {
     match tables.iter().position(|t| t.name == table) {
         Some(i) => i,
         None => {
             tables.push(TableWrites {
-                name: table.to_string(),
+                name: table,
                 delta: Delta::default(),
                 units: 0.0,
                 indexes: Vec::new(),
@@ -599,12 +609,13 @@ mod tests {
         let mut s = state();
         let (a, a_enc) = item("a", Some("x"));
         let (b, b_enc) = item("b", None);
-        let mut batch = WriteBatch::new(&mut s, Billing::Standard);
+        let mut batch = WriteBatch::new(&mut s, Billing::Standard, false);
         batch.put("t", b"a".to_vec(), vec![], &a, a_enc).unwrap();
         batch.put("t", b"b".to_vec(), vec![], &b, b_enc).unwrap();
-        let done = batch.commit(false).unwrap();
-        assert_eq!(done.charges[0].units, 2.0);
-        assert_eq!(done.charges[0].indexes[0].units, 1.0);
+        let done = batch.commit().unwrap();
+        let charge = done.charges().next().unwrap();
+        assert_eq!(charge.units, 2.0);
+        assert_eq!(charge.indexes[0].units, 1.0);
         assert_eq!(rows(&s, "SELECT count(*) FROM t1"), 2);
         assert_eq!(rows(&s, "SELECT count(*) FROM t1_x1"), 1);
         assert_eq!(s.tables["t"].item_count, 2);
@@ -612,10 +623,10 @@ mod tests {
 
         // The index insert fails after the row's upsert ran: neither stays, counters unchanged.
         let (c, c_enc) = item("c", Some("y"));
-        let mut batch = WriteBatch::new(&mut s, Billing::Standard);
+        let mut batch = WriteBatch::new(&mut s, Billing::Standard, false);
         batch.put("t", b"c".to_vec(), vec![], &c, c_enc).unwrap();
         batch.state.conn.execute_batch("DROP TABLE t1_x1").unwrap();
-        assert!(batch.commit(false).is_err());
+        assert!(batch.commit().is_err());
         assert!(
             s.conn.is_autocommit(),
             "the failed batch's transaction is rolled back"
@@ -628,14 +639,19 @@ mod tests {
     fn one_item_staged_twice_is_refused() {
         let mut s = state();
         let (a, a_enc) = item("a", None);
-        let mut batch = WriteBatch::new(&mut s, Billing::Transactional);
+        let mut batch = WriteBatch::new(&mut s, Billing::Transactional, false);
         batch.put("t", b"a".to_vec(), vec![], &a, a_enc).unwrap();
         assert!(batch.delete("t", b"a".to_vec(), vec![]).is_err());
         // A missing table is DynamoDB's ResourceNotFoundException, not a panic.
         let e = batch.delete("nope", b"a".to_vec(), vec![]).unwrap_err();
         assert_eq!(e.code(), crate::ErrorCode::ResourceNotFoundException);
-        let done = batch.commit(false).unwrap();
-        assert_eq!(done.charges.len(), 1, "the missing table is not charged");
-        assert_eq!(done.charges[0].units, 2.0, "transactions charge twice");
+        let done = batch.commit().unwrap();
+        assert_eq!(
+            done.charges().count(),
+            1,
+            "the missing table is not charged"
+        );
+        let charge = done.charges().next().unwrap();
+        assert_eq!(charge.units, 2.0, "transactions charge twice");
     }
 }
