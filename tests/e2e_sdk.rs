@@ -7,7 +7,7 @@ use aws_sdk_dynamodb::types::{
     AttributeDefinition, AttributeValue, BillingMode, GlobalSecondaryIndex, KeySchemaElement,
     KeyType, Projection, ProjectionType, ReturnConsumedCapacity, ReturnValue, ScalarAttributeType,
 };
-use common::{sdk_client, Server};
+use common::{sdk_client, sdk_client_in, Server};
 
 fn key_schema(name: &str, t: KeyType) -> KeySchemaElement {
     KeySchemaElement::builder()
@@ -119,6 +119,40 @@ async fn table_lifecycle() {
         .await
         .unwrap_err();
     assert_eq!(err.code(), Some("ValidationException"));
+}
+
+#[tokio::test]
+async fn arns_name_the_region_the_request_was_signed_for() {
+    let server = Server::start();
+    let west = sdk_client_in(&server.endpoint, "eu-west-1");
+    create_table(&west, "regional").await;
+    let t = west
+        .describe_table()
+        .table_name("regional")
+        .send()
+        .await
+        .unwrap();
+    let t = t.table().unwrap();
+    assert_eq!(
+        t.table_arn(),
+        Some("arn:aws:dynamodb:eu-west-1:000000000000:table/regional")
+    );
+    assert_eq!(
+        t.global_secondary_indexes()[0].index_arn(),
+        Some("arn:aws:dynamodb:eu-west-1:000000000000:table/regional/index/by-g")
+    );
+    // A table keeps the ARN it was created with.
+    let east = sdk_client(&server.endpoint);
+    let t = east
+        .describe_table()
+        .table_name("regional")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        t.table().unwrap().table_arn(),
+        Some("arn:aws:dynamodb:eu-west-1:000000000000:table/regional")
+    );
 }
 
 #[tokio::test]

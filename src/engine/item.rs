@@ -67,61 +67,81 @@ fn check_key_value(
     encode_key_value(v)
 }
 
-/// The error for an item whose key attributes are missing or mistyped, if any. Transactions
-/// report it as a cancellation reason, apart from value errors (empty, too long).
-pub(crate) fn item_key_shape_error(t: &TableMeta, item: &Item) -> Option<Error> {
-    for a in t.key.attrs() {
+/// The key attributes of an item or key and their values, hash first.
+type KeyValues<'t, 'i> = [Option<(&'t KeyAttr, &'i AttributeValue)>; 2];
+
+/// An item's key attributes with their values, or the error for one that is missing or
+/// mistyped. Transactions report that error as a cancellation reason, apart from value
+/// errors (empty, too long).
+fn item_key_values<'t, 'i>(t: &'t TableMeta, item: &'i Item) -> Result<KeyValues<'t, 'i>> {
+    let mut out = [None, None];
+    for (slot, a) in out.iter_mut().zip(t.key.attrs()) {
         let Some(v) = item.get(&a.name) else {
-            return Some(Error::invalid_param(format!(
+            return Err(Error::invalid_param(format!(
                 "Missing the key {} in the item",
                 a.name
             )));
         };
         if ScalarType::of(v) != Some(a.ty) {
-            return Some(Error::invalid_param(format!(
+            return Err(Error::invalid_param(format!(
                 "Type mismatch for key {} expected: {} actual: {}",
                 a.name,
                 a.ty.as_str(),
                 v.type_name()
             )));
         }
-    }
-    None
-}
-
-/// The error for a `Key` that does not match the table's key schema, if any.
-pub(crate) fn key_shape_error(t: &TableMeta, key: &Item) -> Option<Error> {
-    let matches = key.len() == t.key.attrs().count()
-        && t.key
-            .attrs()
-            .all(|a| key.get(&a.name).and_then(ScalarType::of) == Some(a.ty));
-    (!matches).then(|| Error::validation("The provided key element does not match the schema"))
-}
-
-/// Encodes the key values of an item or key whose shape is checked.
-fn encode_key(
-    t: &TableMeta,
-    values: &Item,
-    wording: EmptyKeyWording,
-) -> Result<(Vec<u8>, Vec<u8>)> {
-    let mut out = (Vec::new(), Vec::new());
-    for (i, a) in t.key.attrs().enumerate() {
-        let enc = check_key_value(a, &values[&a.name], wording, i == 0)?;
-        if i == 0 {
-            out.0 = enc;
-        } else {
-            out.1 = enc;
-        }
+        *slot = Some((a, v));
     }
     Ok(out)
 }
 
+/// The error for an item whose key attributes are missing or mistyped, if any.
+pub(crate) fn item_key_shape_error(t: &TableMeta, item: &Item) -> Option<Error> {
+    item_key_values(t, item).err()
+}
+
+/// A `Key`'s values: exactly the key attributes, each of its type; None otherwise.
+fn key_values<'t, 'i>(t: &'t TableMeta, key: &'i Item) -> Option<KeyValues<'t, 'i>> {
+    if key.len() != t.key.attrs().count() {
+        return None;
+    }
+    let mut out = [None, None];
+    for (slot, a) in out.iter_mut().zip(t.key.attrs()) {
+        let v = key.get(&a.name)?;
+        if ScalarType::of(v) != Some(a.ty) {
+            return None;
+        }
+        *slot = Some((a, v));
+    }
+    Some(out)
+}
+
+/// The error for a `Key` that does not match the table's key schema, if any.
+pub(crate) fn key_shape_error(t: &TableMeta, key: &Item) -> Option<Error> {
+    key_values(t, key).is_none().then(key_mismatch)
+}
+
+fn key_mismatch() -> Error {
+    Error::validation("The provided key element does not match the schema")
+}
+
+/// Encodes key values whose shape is checked: (pk, sk), sk empty for a hash-only key.
+fn encode_key(values: KeyValues<'_, '_>, wording: EmptyKeyWording) -> Result<(Vec<u8>, Vec<u8>)> {
+    let [hash, range] = values;
+    let pk = match hash {
+        Some((a, v)) => check_key_value(a, v, wording, true)?,
+        None => Vec::new(),
+    };
+    let sk = match range {
+        Some((a, v)) => check_key_value(a, v, wording, false)?,
+        None => Vec::new(),
+    };
+    Ok((pk, sk))
+}
+
 /// Encoded (pk, sk) of a full item (PutItem): each key attribute present with its type.
 pub(crate) fn key_of_item(t: &TableMeta, item: &Item) -> Result<(Vec<u8>, Vec<u8>)> {
-    if let Some(e) = item_key_shape_error(t, item) {
-        return Err(e);
-    }
-    encode_key(t, item, EmptyKeyWording::NotValid)
+    encode_key(item_key_values(t, item)?, EmptyKeyWording::NotValid)
 }
 
 /// Encoded (pk, sk) of a `Key` (GetItem, DeleteItem): exactly the key attributes.
@@ -130,10 +150,7 @@ pub(crate) fn key_of_key(
     key: &Item,
     wording: EmptyKeyWording,
 ) -> Result<(Vec<u8>, Vec<u8>)> {
-    if let Some(e) = key_shape_error(t, key) {
-        return Err(e);
-    }
-    encode_key(t, key, wording)
+    encode_key(key_values(t, key).ok_or_else(key_mismatch)?, wording)
 }
 
 /// Checks an item's secondary-index key attributes: right type and non-empty where present.

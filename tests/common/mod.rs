@@ -82,9 +82,14 @@ impl Drop for Server {
 
 /// An AWS SDK client pointed at the server, with dummy credentials.
 pub fn sdk_client(endpoint: &str) -> aws_sdk_dynamodb::Client {
+    sdk_client_in(endpoint, "us-east-1")
+}
+
+/// [`sdk_client`] whose requests are signed for `region`.
+pub fn sdk_client_in(endpoint: &str, region: &'static str) -> aws_sdk_dynamodb::Client {
     let config = aws_sdk_dynamodb::Config::builder()
         .endpoint_url(endpoint)
-        .region(aws_sdk_dynamodb::config::Region::new("us-east-1"))
+        .region(aws_sdk_dynamodb::config::Region::new(region))
         .credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
             "AKIDLOCAL",
             "secret",
