@@ -11,7 +11,10 @@ use crate::model::codec::check_value;
 use crate::model::key::ScalarType;
 use crate::model::number::Number;
 use crate::model::value::{AttributeValue, Item};
-use crate::types::{AttributeValueUpdate, Condition, Conditions, ExpectedAttributeValue};
+use crate::types::{
+    AttributeAction, AttributeValueUpdate, ComparisonOperator, Condition, ConditionalOperator,
+    Conditions, ExpectedAttributeValue,
+};
 use crate::validate::Constraints;
 use std::cmp::Ordering;
 
@@ -95,21 +98,39 @@ pub fn check_conditional_operator(op: Option<&str>, conditions: Option<usize>) -
     }
 }
 
-fn count_error(op: &str) -> Error {
+fn count_error(op: ComparisonOperator) -> Error {
     Error::invalid_param(format!(
-        "Invalid number of argument(s) for the {op} ComparisonOperator"
+        "Invalid number of argument(s) for the {} ComparisonOperator",
+        op.as_str()
     ))
 }
 
+/// A ComparisonOperator its constraint has checked.
+fn operator(text: Option<&str>) -> Result<ComparisonOperator> {
+    ComparisonOperator::from_member(text)
+        .ok_or_else(|| Error::internal("a ComparisonOperator passed its constraint unparsed"))
+}
+
+/// ConditionalOperator is OR.
+fn any_of(op: Option<&str>) -> bool {
+    ConditionalOperator::from_member(op) == Some(ConditionalOperator::Or)
+}
+
+/// An AttributeUpdates entry's Action (PUT when absent).
+fn action(u: &AttributeValueUpdate) -> AttributeAction {
+    AttributeAction::from_member(u.action.as_deref()).unwrap_or(AttributeAction::Put)
+}
+
 /// The static checks on one condition's arguments: count, types, one type, BETWEEN order.
-fn check_args(op: &str, args: &[AttributeValue]) -> Result<()> {
+fn check_args(op: ComparisonOperator, args: &[AttributeValue]) -> Result<()> {
+    use ComparisonOperator as O;
     for v in args {
         check_value(v)?;
     }
     let count_ok = match op {
-        "NULL" | "NOT_NULL" => args.is_empty(),
-        "IN" => !args.is_empty(),
-        "BETWEEN" => args.len() == 2,
+        O::Null | O::NotNull => args.is_empty(),
+        O::In => !args.is_empty(),
+        O::Between => args.len() == 2,
         _ => args.len() == 1,
     };
     if !count_ok {
@@ -124,22 +145,23 @@ fn check_args(op: &str, args: &[AttributeValue]) -> Result<()> {
         ));
     }
     let allowed: &[&str] = match op {
-        "EQ" | "NE" => return check_between(op, args),
-        "BEGINS_WITH" => &["S", "B"],
-        "CONTAINS" | "NOT_CONTAINS" => &["S", "N", "B", "BOOL", "NULL"],
+        O::Eq | O::Ne => return check_between(op, args),
+        O::BeginsWith => &["S", "B"],
+        O::Contains | O::NotContains => &["S", "N", "B", "BOOL", "NULL"],
         _ => &["S", "N", "B"],
     };
     if let Some(bad) = args.iter().find(|v| !allowed.contains(&v.type_name())) {
         return Err(Error::invalid_param(format!(
-            "ComparisonOperator {op} is not valid for {} AttributeValue type",
+            "ComparisonOperator {} is not valid for {} AttributeValue type",
+            op.as_str(),
             bad.type_name()
         )));
     }
     check_between(op, args)
 }
 
-fn check_between(op: &str, args: &[AttributeValue]) -> Result<()> {
-    if op == "BETWEEN" && order(&args[0], &args[1]) == Some(Ordering::Greater) {
+fn check_between(op: ComparisonOperator, args: &[AttributeValue]) -> Result<()> {
+    if op == ComparisonOperator::Between && order(&args[0], &args[1]) == Some(Ordering::Greater) {
         return Err(Error::validation(
             "The BETWEEN condition was provided a range where the lower bound is greater than the upper bound",
         ));
@@ -148,36 +170,37 @@ fn check_between(op: &str, args: &[AttributeValue]) -> Result<()> {
 }
 
 /// One checked condition in the IR: the attribute is a top-level name (a dot is literal).
-fn to_cond(attr: &str, op: &str, args: &[AttributeValue]) -> Cond {
+fn to_cond(attr: &str, op: ComparisonOperator, args: &[AttributeValue]) -> Cond {
+    use ComparisonOperator as O;
     let path = || Operand::Path(Path::attr(attr));
     let arg = |i: usize| Operand::Value(args[i].clone());
     let cmp = |o| Cond::Cmp(o, path(), arg(0));
     match op {
-        "EQ" => cmp(CmpOp::Eq),
-        "NE" => cmp(CmpOp::Ne),
-        "LT" => cmp(CmpOp::Lt),
-        "LE" => cmp(CmpOp::Le),
-        "GT" => cmp(CmpOp::Gt),
-        "GE" => cmp(CmpOp::Ge),
-        "BETWEEN" => Cond::Between(path(), arg(0), arg(1)),
-        "IN" => Cond::In(path(), args.iter().cloned().map(Operand::Value).collect()),
-        "BEGINS_WITH" => Cond::BeginsWith(path(), arg(0)),
-        "CONTAINS" => Cond::Contains(path(), arg(0)),
+        O::Eq => cmp(CmpOp::Eq),
+        O::Ne => cmp(CmpOp::Ne),
+        O::Lt => cmp(CmpOp::Lt),
+        O::Le => cmp(CmpOp::Le),
+        O::Gt => cmp(CmpOp::Gt),
+        O::Ge => cmp(CmpOp::Ge),
+        O::Between => Cond::Between(path(), arg(0), arg(1)),
+        O::In => Cond::In(path(), args.iter().cloned().map(Operand::Value).collect()),
+        O::BeginsWith => Cond::BeginsWith(path(), arg(0)),
+        O::Contains => Cond::Contains(path(), arg(0)),
         // Unlike NOT contains(), false when the attribute is missing.
-        "NOT_CONTAINS" => Cond::And(vec![
+        O::NotContains => Cond::And(vec![
             Cond::Exists(Path::attr(attr)),
             Cond::Not(Box::new(Cond::Contains(path(), arg(0)))),
         ]),
-        "NULL" => Cond::NotExists(Path::attr(attr)),
-        _ => Cond::Exists(Path::attr(attr)),
+        O::Null => Cond::NotExists(Path::attr(attr)),
+        O::NotNull => Cond::Exists(Path::attr(attr)),
     }
 }
 
-fn join(mut conds: Vec<Cond>, op: Option<&str>) -> Option<Cond> {
+fn join(mut conds: Vec<Cond>, any: bool) -> Option<Cond> {
     match conds.len() {
         0 => None,
         1 => conds.pop(),
-        _ if op == Some("OR") => Some(Cond::Or(conds)),
+        _ if any => Some(Cond::Or(conds)),
         _ => Some(Cond::And(conds)),
     }
 }
@@ -186,12 +209,12 @@ fn join(mut conds: Vec<Cond>, op: Option<&str>) -> Option<Cond> {
 pub fn filter(map: &Conditions<Condition>, op: Option<&str>) -> Result<Option<Cond>> {
     let mut conds = Vec::with_capacity(map.len());
     for (attr, c) in map {
-        let operator = c.comparison_operator.as_deref().unwrap_or_default();
+        let operator = operator(c.comparison_operator.as_deref())?;
         let args = c.attribute_value_list.as_deref().unwrap_or_default();
         check_args(operator, args)?;
         conds.push(to_cond(attr, operator, args));
     }
-    Ok(join(conds, op))
+    Ok(join(conds, any_of(op)))
 }
 
 /// Expected as one condition, with DynamoDB's checks on each entry's combination of fields.
@@ -202,7 +225,11 @@ pub fn expected(
     let mut conds = Vec::with_capacity(map.len());
     for (attr, e) in map {
         let invalid = |m: &str| Err(Error::invalid_param(format!("{m} for Attribute: {attr}")));
-        let operator = e.comparison_operator.as_deref();
+        let operator = e
+            .comparison_operator
+            .as_deref()
+            .map(|o| operator(Some(o)))
+            .transpose()?;
         if e.exists.is_some() && operator.is_some() {
             return invalid("Exists and ComparisonOperator cannot be used together");
         }
@@ -223,10 +250,15 @@ pub fn expected(
                 let args: Vec<AttributeValue> = match (value, &e.attribute_value_list) {
                     (Some(v), _) => vec![v.clone()],
                     (None, Some(list)) => list.clone(),
-                    (None, None) if o == "NULL" || o == "NOT_NULL" => Vec::new(),
+                    (None, None)
+                        if matches!(o, ComparisonOperator::Null | ComparisonOperator::NotNull) =>
+                    {
+                        Vec::new()
+                    }
                     (None, None) => {
                         return Err(Error::invalid_param(format!(
-                            "Value or AttributeValueList must be used with ComparisonOperator: {o} for Attribute: {attr}"
+                            "Value or AttributeValueList must be used with ComparisonOperator: {} for Attribute: {attr}",
+                            o.as_str()
                         )))
                     }
                 };
@@ -245,14 +277,14 @@ pub fn expected(
             (None, None, None) => return invalid("Value must be provided when Exists is null"),
         });
     }
-    Ok(join(conds, op))
+    Ok(join(conds, any_of(op)))
 }
 
 /// The checks on KeyConditions that need no table: one or two conditions, valid arguments.
 pub fn check_key_conditions(map: &Conditions<Condition>) -> Result<()> {
     for c in map.values() {
         check_args(
-            c.comparison_operator.as_deref().unwrap_or_default(),
+            operator(c.comparison_operator.as_deref())?,
             c.attribute_value_list.as_deref().unwrap_or_default(),
         )?;
     }
@@ -278,10 +310,11 @@ pub fn key_conditions(map: &Conditions<Condition>, shape: &KeyShape<'_>) -> Resu
             "Query condition missed key schema element: {hash}"
         )));
     };
-    let op = |c: &Condition| c.comparison_operator.clone().unwrap_or_default();
-    match op(h).as_str() {
-        "EQ" => {}
-        "LE" | "LT" | "GE" | "GT" | "BEGINS_WITH" | "BETWEEN" => return Err(not_supported()),
+    use ComparisonOperator as O;
+    let op = |c: &Condition| operator(c.comparison_operator.as_deref());
+    match op(h)? {
+        O::Eq => {}
+        O::Le | O::Lt | O::Ge | O::Gt | O::BeginsWith | O::Between => return Err(not_supported()),
         _ => return Err(not_indexable()),
     }
     let args = |c: &Condition| c.attribute_value_list.clone().unwrap_or_default();
@@ -297,7 +330,7 @@ pub fn key_conditions(map: &Conditions<Condition>, shape: &KeyShape<'_>) -> Resu
             "Condition parameter type does not match schema type",
         ));
     }
-    let mut conds = vec![to_cond(hash, "EQ", &args(h))];
+    let mut conds = vec![to_cond(hash, O::Eq, &args(h))];
     if let Some((name, c)) = other {
         let range = shape.range.map(|(r, _)| r).filter(|r| r == name);
         let Some(range) = range else {
@@ -306,16 +339,19 @@ pub fn key_conditions(map: &Conditions<Condition>, shape: &KeyShape<'_>) -> Resu
                 shape.range.map_or(name.as_str(), |(r, _)| r)
             )));
         };
-        let o = op(c);
+        let o = op(c)?;
         if !matches!(
-            o.as_str(),
-            "EQ" | "LE" | "LT" | "GE" | "GT" | "BEGINS_WITH" | "BETWEEN"
+            o,
+            O::Eq | O::Le | O::Lt | O::Ge | O::Gt | O::BeginsWith | O::Between
         ) {
             return Err(not_indexable());
         }
-        conds.push(to_cond(range, &o, &args(c)));
+        conds.push(to_cond(range, o, &args(c)));
     }
-    Ok(join(conds, None).expect("at least the hash condition"))
+    Ok(match conds.len() {
+        1 => conds.remove(0),
+        _ => Cond::And(conds),
+    })
 }
 
 /// AttributesToGet as projection paths (top-level names; a dot is part of the name).
@@ -347,9 +383,9 @@ pub fn constrain_attribute_updates(
 /// The checks on AttributeUpdates that need no table.
 pub fn check_attribute_updates(map: &Conditions<AttributeValueUpdate>) -> Result<()> {
     for u in map.values() {
-        let action = u.action.as_deref().unwrap_or("PUT");
+        let action = action(u);
         let Some(v) = &u.value else {
-            if action != "DELETE" {
+            if action != AttributeAction::Delete {
                 return Err(Error::invalid_param(
                     "Only DELETE action is allowed when no attribute value is specified",
                 ));
@@ -359,12 +395,12 @@ pub fn check_attribute_updates(map: &Conditions<AttributeValueUpdate>) -> Result
         check_value(v)?;
         let t = v.type_name();
         match action {
-            "DELETE" if !matches!(t, "SS" | "NS" | "BS") => {
+            AttributeAction::Delete if !matches!(t, "SS" | "NS" | "BS") => {
                 return Err(Error::invalid_param(format!(
                     "DELETE action with value is not supported for the type {t}"
                 )))
             }
-            "ADD" if !matches!(t, "N" | "SS" | "NS" | "BS" | "L") => {
+            AttributeAction::Add if !matches!(t, "N" | "SS" | "NS" | "BS" | "L") => {
                 return Err(Error::invalid_param(format!(
                     "ADD action is not supported for the type {t}"
                 )))
@@ -385,7 +421,7 @@ pub fn attribute_updates_touch_key<'a>(
 
 /// True when applying the updates to a missing item leaves it missing (DELETE actions only).
 pub fn only_deletes(map: &Conditions<AttributeValueUpdate>) -> bool {
-    !map.is_empty() && map.values().all(|u| u.action.as_deref() == Some("DELETE"))
+    !map.is_empty() && map.values().all(|u| action(u) == AttributeAction::Delete)
 }
 
 fn mismatch() -> Error {
@@ -399,29 +435,32 @@ pub fn apply_attribute_updates(
 ) -> Result<Item> {
     let mut out = item.clone();
     for (name, u) in map {
-        let action = u.action.as_deref().unwrap_or("PUT");
-        match (action, &u.value) {
-            ("PUT", Some(v)) => {
+        match (action(u), &u.value) {
+            (AttributeAction::Put, Some(v)) => {
                 out.insert(name.clone(), v.clone());
             }
-            ("DELETE", None) => {
+            (AttributeAction::Delete, None) => {
                 out.remove(name);
             }
-            ("DELETE", Some(v)) => {
+            (AttributeAction::Delete, Some(v)) => {
                 let Some(old) = out.get(name) else { continue };
                 match subtract(old, v)? {
                     Some(left) => out.insert(name.clone(), left),
                     None => out.remove(name),
                 };
             }
-            (_, Some(v)) => {
+            (AttributeAction::Add, Some(v)) => {
                 let new = match out.get(name) {
                     None => v.clone(),
                     Some(old) => add(old, v)?,
                 };
                 out.insert(name.clone(), new);
             }
-            (_, None) => unreachable!("checked: only DELETE goes without a value"),
+            (_, None) => {
+                return Err(Error::invalid_param(
+                    "Only DELETE action is allowed when no attribute value is specified",
+                ))
+            }
         }
     }
     Ok(out)
@@ -489,6 +528,19 @@ mod tests {
 
     fn conds(v: serde_json::Value) -> Conditions<Condition> {
         serde_json::from_value(v).unwrap()
+    }
+
+    #[test]
+    fn the_printed_operator_set_is_the_parsed_enum() {
+        let parsed: Vec<ComparisonOperator> = OPERATORS
+            .iter()
+            .map(|o| ComparisonOperator::parse(o).unwrap())
+            .collect();
+        assert_eq!(parsed.len(), 13);
+        for (o, p) in OPERATORS.iter().zip(&parsed) {
+            assert_eq!(p.as_str(), *o);
+        }
+        assert!(!parsed[1..].contains(&parsed[0]));
     }
 
     #[test]

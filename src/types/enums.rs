@@ -104,6 +104,60 @@ wire_enum! {
     }
 }
 
+wire_enum! {
+    /// ComparisonOperator (the legacy conditions).
+    ComparisonOperator {
+        /// Equal.
+        Eq = "EQ",
+        /// Not equal.
+        Ne = "NE",
+        /// Less than or equal.
+        Le = "LE",
+        /// Less than.
+        Lt = "LT",
+        /// Greater than or equal.
+        Ge = "GE",
+        /// Greater than.
+        Gt = "GT",
+        /// The attribute exists.
+        NotNull = "NOT_NULL",
+        /// The attribute does not exist.
+        Null = "NULL",
+        /// Substring, set member or list element.
+        Contains = "CONTAINS",
+        /// The attribute exists and does not contain the value.
+        NotContains = "NOT_CONTAINS",
+        /// String or binary prefix.
+        BeginsWith = "BEGINS_WITH",
+        /// One of the values.
+        In = "IN",
+        /// Between two values, inclusive.
+        Between = "BETWEEN",
+    }
+}
+
+wire_enum! {
+    /// ConditionalOperator (how legacy conditions combine).
+    ConditionalOperator {
+        /// Every condition (the default).
+        And = "AND",
+        /// Any condition.
+        Or = "OR",
+    }
+}
+
+wire_enum! {
+    /// AttributeAction (AttributeUpdates).
+    AttributeAction {
+        /// Set the value (the default).
+        Put = "PUT",
+        /// Add to a number or set, append to a list.
+        Add = "ADD",
+        /// Remove the attribute, or values from a set.
+        Delete = "DELETE",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
