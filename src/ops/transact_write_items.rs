@@ -390,7 +390,10 @@ fn write(
             Planned::Write { pk, sk, new: None } => batch.delete(act.table, pk, sk)?,
         }
     }
-    let done = batch.commit()?;
+    let mut done = batch.commit()?;
+    // A transaction lists each table's collections in key order.
+    done.collections
+        .sort_by(|a, b| (a.table, &a.pk).cmp(&(b.table, &b.pk)));
     let (consumed_capacity, item_collection_metrics) = written(
         state,
         &done,
