@@ -263,8 +263,9 @@ impl Checker<'_, '_> {
             return Err(self.arity(name, args.len()));
         }
         let mut it = args.into_iter();
-        let first = it.next().expect("arity checked");
-        let second = it.next();
+        let (Some(first), second) = (it.next(), it.next()) else {
+            return Err(self.arity(name, 0));
+        };
         let path = |op: &Operand| match op {
             Operand::Path(p) => Some(p.clone()),
             _ => None,
@@ -279,7 +280,9 @@ impl Checker<'_, '_> {
                 }
             }
             "attribute_type" => {
-                let t = second.expect("arity checked");
+                let Some(t) = second else {
+                    return Err(self.arity(name, 1));
+                };
                 self.distinct(name, &first, [&t])?;
                 let p = path(&first).ok_or_else(|| self.requires_path(name))?;
                 match &t {
@@ -298,7 +301,9 @@ impl Checker<'_, '_> {
                 Cond::AttrType(p, t)
             }
             "begins_with" | "contains" => {
-                let b = second.expect("arity checked");
+                let Some(b) = second else {
+                    return Err(self.arity(name, 1));
+                };
                 self.distinct(name, &first, [&b])?;
                 if name == "begins_with" {
                     for op in [&first, &b] {
@@ -314,7 +319,8 @@ impl Checker<'_, '_> {
                     Cond::Contains(first, b)
                 }
             }
-            _ => unreachable!("function names are checked before"),
+            // Names are checked before (with this message); size() is an operand.
+            _ => return Err(self.err(format!("Invalid function name; function: {name}"))),
         })
     }
 

@@ -50,13 +50,19 @@ impl ScalarType {
     }
 }
 
-/// Encodes a key value (already checked to be a scalar); numbers are validated here.
+/// Encodes a key value (S, N or B; callers check the type against the schema first, with
+/// DynamoDB's message); numbers are validated here.
 pub fn encode_key_value(v: &AttributeValue) -> Result<Vec<u8>> {
     Ok(match v {
         AttributeValue::S(s) => s.as_bytes().to_vec(),
         AttributeValue::B(b) => b.clone(),
         AttributeValue::N(n) => Number::parse(n)?.to_ordered_bytes(),
-        _ => unreachable!("key values are checked to be scalars before encoding"),
+        other => {
+            return Err(crate::error::Error::validation(format!(
+                "A key value must be of type S, N or B, not {}",
+                other.type_name()
+            )))
+        }
     })
 }
 
@@ -83,6 +89,15 @@ pub fn hex(b: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_value_that_is_no_key_type_is_an_error() {
+        let e = encode_key_value(&AttributeValue::Bool(true)).unwrap_err();
+        assert_eq!(
+            e.message(),
+            "A key value must be of type S, N or B, not BOOL"
+        );
+    }
     use proptest::prelude::*;
 
     fn number_strategy() -> impl Strategy<Value = String> {
