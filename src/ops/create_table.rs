@@ -383,23 +383,34 @@ pub(crate) fn throughput_desc(
     }
 }
 
+/// What an LSI's and a GSI's description share: name, ARN, key schema, projection.
+fn index_description(
+    name: &Option<String>,
+    key_schema: &Option<Vec<KeySchemaElement>>,
+    projection: &Option<Projection>,
+    table_arn: &str,
+) -> Result<IndexDescription> {
+    let iname = name.clone().unwrap_or_default();
+    Ok(IndexDescription {
+        index_arn: format!("{table_arn}/index/{iname}"),
+        index_name: iname,
+        key_schema: key_schema.clone().unwrap_or_default(),
+        projection: sorted_projection(present(projection, "projection")?),
+        ..Default::default()
+    })
+}
+
 /// A GSI's description as created.
 pub(crate) fn gsi_description(
     ix: &GlobalSecondaryIndex,
     table_arn: &str,
 ) -> Result<IndexDescription> {
-    let iname = ix.index_name.clone().unwrap_or_default();
+    let common = index_description(&ix.index_name, &ix.key_schema, &ix.projection, table_arn)?;
     Ok(IndexDescription {
-        index_arn: format!("{table_arn}/index/{iname}"),
-        index_name: iname,
-        key_schema: ix.key_schema.clone().unwrap_or_default(),
-        projection: sorted_projection(present(&ix.projection, "projection")?),
         index_status: Some("ACTIVE".into()),
         provisioned_throughput: Some(throughput_desc(ix.provisioned_throughput.as_ref())),
-        index_size_bytes: 0,
-        item_count: 0,
         on_demand_throughput: ix.on_demand_throughput.clone(),
-        warm_throughput: None,
+        ..common
     })
 }
 
@@ -448,14 +459,7 @@ fn describe_new(
         .map(|l| {
             l.iter()
                 .map(|ix| {
-                    let iname = ix.index_name.clone().unwrap_or_default();
-                    Ok(IndexDescription {
-                        index_arn: format!("{table_arn}/index/{iname}"),
-                        index_name: iname,
-                        key_schema: ix.key_schema.clone().unwrap_or_default(),
-                        projection: sorted_projection(present(&ix.projection, "projection")?),
-                        ..Default::default()
-                    })
+                    index_description(&ix.index_name, &ix.key_schema, &ix.projection, &table_arn)
                 })
                 .collect::<Result<Vec<_>>>()
         })

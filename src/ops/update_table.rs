@@ -198,18 +198,30 @@ fn apply_table_throughput(
     billing: Billing,
     ts: f64,
 ) -> Result<()> {
-    let cur = &desc.provisioned_throughput;
+    let cur = &mut desc.provisioned_throughput;
+    change_throughput(cur, pt, billing, ts, ("the table", "the table"))
+}
+
+/// Sets a table's or index's throughput; refused when it would not change. `names` are how
+/// the message names it: ("the table", "the table") or ("the index X", "index X").
+fn change_throughput(
+    cur: &mut ProvisionedThroughputDescription,
+    pt: &ProvisionedThroughput,
+    billing: Billing,
+    ts: f64,
+    (subject, owner): (&str, &str),
+) -> Result<()> {
     let (r, w) = (
         pt.read_capacity_units.unwrap_or(0),
         pt.write_capacity_units.unwrap_or(0),
     );
     if !billing.currently_ppr && r == cur.read_capacity_units && w == cur.write_capacity_units {
         return Err(Error::validation(format!(
-            "The provisioned throughput for the table will not change. The requested value equals the current value. Current ReadCapacityUnits provisioned for the table: {}. Requested ReadCapacityUnits: {r}. Current WriteCapacityUnits provisioned for the table: {}. Requested WriteCapacityUnits: {w}. Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.",
+            "The provisioned throughput for {subject} will not change. The requested value equals the current value. Current ReadCapacityUnits provisioned for {owner}: {}. Requested ReadCapacityUnits: {r}. Current WriteCapacityUnits provisioned for {owner}: {}. Requested WriteCapacityUnits: {w}. Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.",
             cur.read_capacity_units, cur.write_capacity_units
         )));
     }
-    apply_throughput(&mut desc.provisioned_throughput, r, w, ts);
+    apply_throughput(cur, r, w, ts);
     Ok(())
 }
 
@@ -338,17 +350,8 @@ fn update_gsi(
         let cur = g
             .provisioned_throughput
             .get_or_insert_with(Default::default);
-        let (r, w) = (
-            pt.read_capacity_units.unwrap_or(0),
-            pt.write_capacity_units.unwrap_or(0),
-        );
-        if !billing.currently_ppr && r == cur.read_capacity_units && w == cur.write_capacity_units {
-            return Err(Error::validation(format!(
-                "The provisioned throughput for the index {iname} will not change. The requested value equals the current value. Current ReadCapacityUnits provisioned for index {iname}: {}. Requested ReadCapacityUnits: {r}. Current WriteCapacityUnits provisioned for index {iname}: {}. Requested WriteCapacityUnits: {w}. Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.",
-                cur.read_capacity_units, cur.write_capacity_units
-            )));
-        }
-        apply_throughput(cur, r, w, ts);
+        let names = (format!("the index {iname}"), format!("index {iname}"));
+        change_throughput(cur, pt, billing, ts, (&names.0, &names.1))?;
     }
     if let Some(v) = &x.on_demand_throughput {
         g.on_demand_throughput = Some(v.clone());
