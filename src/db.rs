@@ -100,6 +100,17 @@ macro_rules! operations {
 }
 
 impl Operation {
+    /// True for the DynamoDB Streams operations (`DynamoDBStreams_20120810.*` targets).
+    pub fn is_streams(self) -> bool {
+        matches!(
+            self,
+            Operation::ListStreams
+                | Operation::DescribeStream
+                | Operation::GetShardIterator
+                | Operation::GetRecords
+        )
+    }
+
     /// True for the operations that only read through reader connections.
     pub fn is_parallel_read(self) -> bool {
         matches!(
@@ -154,6 +165,14 @@ operations! {
     batch_execute_statement: BatchExecuteStatement => BatchExecuteStatementInput, BatchExecuteStatementOutput;
     /// ExecuteTransaction (PartiQL).
     execute_transaction: ExecuteTransaction => ExecuteTransactionInput, ExecuteTransactionOutput;
+    /// ListStreams (DynamoDB Streams).
+    list_streams: ListStreams => ListStreamsInput, ListStreamsOutput;
+    /// DescribeStream (DynamoDB Streams).
+    describe_stream: DescribeStream => DescribeStreamInput, DescribeStreamOutput;
+    /// GetShardIterator (DynamoDB Streams).
+    get_shard_iterator: GetShardIterator => GetShardIteratorInput, GetShardIteratorOutput;
+    /// GetRecords (DynamoDB Streams).
+    get_records: GetRecords => GetRecordsInput, GetRecordsOutput;
 }
 
 impl Database {
@@ -229,6 +248,27 @@ impl Database {
         Database {
             engine: self.engine.with_region(region),
         }
+    }
+
+    /// The records of a table's stream (the enabled one, else the last one disabled), oldest
+    /// first: all of them, or those after the sequence number `after`. For tests that assert
+    /// on what their writes produced.
+    pub fn stream_records(&self, table: &str, after: Option<&str>) -> Result<Vec<Record>> {
+        ops::streams::table_records(&self.engine, table, after)
+    }
+
+    /// Deletes stream data past retention: records older than 24 hours, and streams disabled
+    /// (or whose table was deleted) more than 24 hours ago. The server runs it in the
+    /// background; returns the number of records deleted.
+    pub fn trim_streams(&self) -> Result<usize> {
+        self.engine.lock().trim_streams()
+    }
+
+    /// Moves this database's clock forward, for every handle on it: TTL expiry, stream
+    /// retention (24 hours) and shard iterator expiry (15 minutes) follow it, so tests need
+    /// not wait.
+    pub fn advance_clock(&self, by: std::time::Duration) {
+        self.engine.clock().advance(by);
     }
 
     /// The engine handle operations run on (tests reach the writer through it).

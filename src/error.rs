@@ -31,6 +31,10 @@ pub enum ErrorCode {
     MissingAuthenticationTokenException,
     /// Request payload was too large.
     RequestEntityTooLarge,
+    /// A shard iterator older than 15 minutes (DynamoDB Streams).
+    ExpiredIteratorException,
+    /// A stream position whose records were trimmed (DynamoDB Streams).
+    TrimmedDataAccessException,
     /// A fault on our side; never caused by input.
     InternalServerError,
 }
@@ -53,6 +57,8 @@ impl ErrorCode {
             ErrorCode::UnknownOperationException => "UnknownOperationException",
             ErrorCode::MissingAuthenticationTokenException => "MissingAuthenticationTokenException",
             ErrorCode::RequestEntityTooLarge => "RequestEntityTooLarge",
+            ErrorCode::ExpiredIteratorException => "ExpiredIteratorException",
+            ErrorCode::TrimmedDataAccessException => "TrimmedDataAccessException",
             ErrorCode::InternalServerError => "InternalServerError",
         }
     }

@@ -26,6 +26,8 @@ struct Inner {
     readers: Option<Readers>,
     /// ClientRequestToken results; locked only while `state` is held.
     tokens: Mutex<TokenCache>,
+    /// The database's clock (shared with the writer state).
+    clock: crate::model::clock::Clock,
 }
 
 impl Engine {
@@ -47,8 +49,10 @@ impl Engine {
     }
 
     fn with_readers(state: State, readers: Option<Readers>) -> Engine {
+        let clock = state.clock.clone();
         Engine {
             inner: Arc::new(Inner {
+                clock,
                 state: Mutex::new(state),
                 readers,
                 tokens: Mutex::default(),
@@ -69,6 +73,16 @@ impl Engine {
     /// True when reads run on their own connections (file databases).
     pub fn reads_in_parallel(&self) -> bool {
         self.inner.readers.is_some()
+    }
+
+    /// The database's clock.
+    pub fn clock(&self) -> &crate::model::clock::Clock {
+        &self.inner.clock
+    }
+
+    /// Now, in epoch seconds, by the database's clock.
+    pub fn now(&self) -> f64 {
+        self.inner.clock.now()
     }
 
     /// The region used in the ARNs this handle creates.

@@ -15,14 +15,6 @@ pub(crate) use crate::engine::item::{
     key_shape_error, EmptyKeyWording,
 };
 
-/// Epoch seconds with a fraction, as DynamoDB's timestamps.
-pub(crate) fn now() -> f64 {
-    let d = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    (d.as_millis() as f64) / 1000.0
-}
-
 /// ReturnItemCollectionMetrics is SIZE.
 pub(crate) fn wants_collection_metrics(member: Option<&str>) -> bool {
     ReturnCollectionMetrics::from_member(member) == Some(ReturnCollectionMetrics::Size)

@@ -1,6 +1,5 @@
 //! CreateTable.
 
-use super::common::now;
 use super::key_schema::{
     check_key_schema, check_projection, hash_name, shape_key_schema, shape_projection,
 };
@@ -44,6 +43,13 @@ pub(crate) fn run(db: &Engine, req: CreateTableInput) -> Result<CreateTableOutpu
             ErrorCode::ResourceInUseException,
             format!("Table already exists: {name}"),
         ));
+    }
+    let mut desc = desc;
+    if desc.latest_stream_label.is_some() {
+        // A deleted table of this name may have left a stream with this label.
+        let label = super::streams::fresh_label(&state, name, desc.creation_date_time);
+        desc.latest_stream_arn = Some(format!("{}/stream/{label}", desc.table_arn));
+        desc.latest_stream_label = Some(label);
     }
     let t = state.create_table(desc)?;
     Ok(CreateTableOutput {
@@ -450,7 +456,7 @@ fn describe_new(
     pay_per_request: bool,
 ) -> Result<TableDescription> {
     let table_arn = format!("arn:aws:dynamodb:{}:000000000000:table/{name}", db.region());
-    let created = now();
+    let created = db.now();
     let mut defs = req.attribute_definitions.clone().unwrap_or_default();
     defs.sort_by(|a, b| a.attribute_name.cmp(&b.attribute_name));
     let lsis = req

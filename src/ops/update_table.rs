@@ -1,9 +1,8 @@
 //! UpdateTable: throughput, billing mode, streams, settings, and GSI create/update/delete.
 
-use super::common::now;
 use super::create_table::{
     check_capacity_bounds, check_gsi, check_stream, gsi_description, index_name_shape,
-    sse_description, stream_label, throughput_desc, throughput_shape, GsiContext,
+    sse_description, throughput_desc, throughput_shape, GsiContext,
 };
 use super::describe_table::table_not_found;
 use super::key_schema::{shape_key_schema, shape_projection};
@@ -41,13 +40,14 @@ pub(crate) fn run(db: &Engine, req: UpdateTableInput) -> Result<UpdateTableOutpu
     let t = state.table(name).ok_or_else(|| table_not_found(name))?;
     let mut desc = t.desc.clone();
     check_combinations(&req, updates)?;
-    let ts = now();
+    let ts = db.now();
     let billing = apply_billing(&mut desc, &req, updates, ts)?;
     if let Some(pt) = &req.provisioned_throughput {
         apply_table_throughput(&mut desc, pt, billing, ts)?;
     }
     if let Some(s) = &req.stream_specification {
-        apply_stream(&mut desc, s, name, ts)?;
+        let label = super::streams::fresh_label(&state, name, ts);
+        apply_stream(&mut desc, s, name, label)?;
     }
     apply_settings(&mut desc, &req, db.region(), ts);
     let change = apply_index_updates(&mut desc, &req, updates, name, billing, ts)?;
@@ -104,6 +104,13 @@ fn check_combinations(
     if creates_or_deletes > 0 && req.provisioned_throughput.is_some() {
         return Err(Error::invalid_param(
             "You cannot create or delete index while updating table IOPS",
+        ));
+    }
+    let provisioned =
+        req.billing_mode.as_deref().and_then(BillingMode::parse) == Some(BillingMode::Provisioned);
+    if req.stream_specification.is_some() && (req.provisioned_throughput.is_some() || provisioned) {
+        return Err(Error::invalid_param(
+            "You cannot modify stream status while updating table IOPS",
         ));
     }
     if creates_or_deletes > 0 && req.stream_specification.is_some() {
@@ -230,7 +237,7 @@ fn apply_stream(
     desc: &mut TableDescription,
     s: &StreamSpecification,
     name: &str,
-    ts: f64,
+    label: String,
 ) -> Result<()> {
     check_stream(
         s,
@@ -250,7 +257,6 @@ fn apply_stream(
             "Table has no stream to disable: TableName: {name}"
         ))),
         Some(true) => {
-            let label = stream_label(ts);
             desc.latest_stream_arn = Some(format!("{}/stream/{label}", desc.table_arn));
             desc.latest_stream_label = Some(label);
             desc.stream_specification = Some(s.clone());

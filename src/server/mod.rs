@@ -16,6 +16,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 pub const MAX_BODY: usize = 16 * 1024 * 1024;
 
 const TARGET_PREFIX: &str = "DynamoDB_20120810.";
+const STREAMS_TARGET_PREFIX: &str = "DynamoDBStreams_20120810.";
 
 /// The handler as an axum router, for mounting Dynoxide inside another axum application.
 pub fn router(db: Database) -> axum::Router {
@@ -263,9 +264,14 @@ fn check(headers: &HeaderMap, body: &[u8]) -> Result<Operation, Error> {
         .get("x-amz-target")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let operation = target
-        .strip_prefix(TARGET_PREFIX)
-        .and_then(Operation::from_name);
+    // One port serves both services; each prefix names its own service's operations only.
+    let operation = match target.strip_prefix(TARGET_PREFIX) {
+        Some(name) => Operation::from_name(name).filter(|op| !op.is_streams()),
+        None => target
+            .strip_prefix(STREAMS_TARGET_PREFIX)
+            .and_then(Operation::from_name)
+            .filter(|op| op.is_streams()),
+    };
     let authenticated = headers.contains_key(header::AUTHORIZATION);
     if operation.is_none() || !authenticated {
         // Bad JSON is reported before a bad target or missing credentials.
@@ -273,7 +279,6 @@ fn check(headers: &HeaderMap, body: &[u8]) -> Result<Operation, Error> {
             return Err(Error::new(ErrorCode::SerializationException, ""));
         }
     }
-    // DynamoDBStreams_20120810.* is reserved for Streams, which is not served yet.
     let operation =
         operation.ok_or_else(|| Error::new(ErrorCode::UnknownOperationException, ""))?;
     if !authenticated {

@@ -8,6 +8,7 @@ pub(crate) mod read;
 pub(crate) mod readers;
 pub(crate) mod schema;
 pub(crate) mod sql;
+pub(crate) mod streams;
 pub(crate) mod write;
 
 use crate::error::{Error, Result};
@@ -47,6 +48,13 @@ pub(crate) struct State {
     next_table_id: i64,
     /// Set when the catalog changed: `Database` republishes readers' snapshot of it.
     pub schema_changed: bool,
+    /// Streams, enabled and recently disabled, by internal id.
+    pub streams: BTreeMap<i64, streams::Stream>,
+    next_stream_id: i64,
+    /// The last stream sequence number issued.
+    last_seq: i64,
+    /// The database's clock (tests move it forward).
+    pub clock: crate::model::clock::Clock,
     /// A file database's exclusive lock file, held while open.
     _file_lock: Option<std::fs::File>,
 }
@@ -111,14 +119,20 @@ impl State {
         conn.set_prepared_statement_cache_capacity(512);
         crate::sqlfuncs::register(&conn)?;
         conn.execute_batch(CATALOG_SQL)?;
+        conn.execute_batch(streams::STREAMS_SQL)?;
         let mut state = State {
             conn,
             tables: BTreeMap::new(),
             next_table_id: 1,
             schema_changed: false,
+            streams: BTreeMap::new(),
+            next_stream_id: 1,
+            last_seq: 0,
+            clock: Default::default(),
             _file_lock: None,
         };
         state.load()?;
+        state.load_streams()?;
         Ok(state)
     }
 
@@ -171,7 +185,7 @@ impl State {
             description: desc,
         };
         let t = table_meta(stored)?;
-        let tx = self.conn.transaction()?;
+        let tx = Txn::begin(&self.conn)?;
         tx.execute_batch(&format!(
             "CREATE TABLE {} (pk BLOB NOT NULL, sk BLOB NOT NULL, size INTEGER NOT NULL, \
              item BLOB NOT NULL, PRIMARY KEY (pk, sk)) WITHOUT ROWID",
@@ -184,12 +198,16 @@ impl State {
             "INSERT INTO dynoxide_catalog (name, id, meta) VALUES (?1, ?2, ?3)",
             params![t.desc.table_name, id, stored_json(&t)],
         )?;
+        let stream = self.stream_for(&tx, &t)?;
         tx.commit()?;
         self.next_table_id += 1;
         let name = t.desc.table_name.clone();
         self.schema_changed = true;
         let previous = self.tables.insert(name.clone(), t);
         debug_assert!(previous.is_none(), "callers check the name is free");
+        if let Some(s) = stream {
+            self.stream_created(s);
+        }
         Ok(&self.tables[&name])
     }
 
@@ -199,7 +217,7 @@ impl State {
             .tables
             .get(name)
             .ok_or_else(Error::resource_not_found)?;
-        let tx = self.conn.transaction()?;
+        let tx = Txn::begin(&self.conn)?;
         tx.execute_batch(&format!("DROP TABLE {}", t.sql.name))?;
         for ix in &t.indexes {
             tx.execute_batch(&format!("DROP TABLE {}", ix.sql.name))?;
@@ -208,7 +226,15 @@ impl State {
             "DELETE FROM dynoxide_catalog WHERE name = ?1",
             params![name],
         )?;
+        // Its stream stays readable (disabled) for 24 hours.
+        let stream = match t.stream {
+            Some(id) => self.disabled_stream(&tx, id)?,
+            None => None,
+        };
         tx.commit()?;
+        if let Some(s) = stream {
+            self.streams.insert(s.id, s);
+        }
         // Statements cached for the dropped tables must not be reused by a later table id.
         self.conn.flush_prepared_statement_cache();
         self.schema_changed = true;
@@ -218,14 +244,55 @@ impl State {
     }
 
     /// Persists a changed description (and new or removed indexes) of an existing table.
-    pub fn save_table(&mut self, t: TableMeta) -> Result<()> {
-        self.conn.execute(
+    /// A stream enabled or disabled in the description is created or disabled in the same
+    /// transaction.
+    pub fn save_table(&mut self, mut t: TableMeta) -> Result<()> {
+        let tx = Txn::begin(&self.conn)?;
+        let current = self.tables.get(&t.desc.table_name).and_then(|c| c.stream);
+        let enabled = stream_setting(&t.desc).is_some();
+        let disabled = match current {
+            Some(id)
+                if !enabled
+                    || self.streams.get(&id).map(|s| &s.arn)
+                        != t.desc.latest_stream_arn.as_ref() =>
+            {
+                self.disabled_stream(&tx, id)?
+            }
+            _ => None,
+        };
+        let created = if disabled.is_some() || current.is_none() {
+            self.stream_for(&tx, &t)?
+        } else {
+            None
+        };
+        t.stream = match (&created, &disabled) {
+            (Some(s), _) => Some(s.id),
+            (None, Some(_)) => None,
+            (None, None) => current,
+        };
+        tx.execute(
             "UPDATE dynoxide_catalog SET meta = ?2 WHERE name = ?1",
             params![t.desc.table_name, stored_json(&t)],
         )?;
+        tx.commit()?;
         self.schema_changed = true;
         self.tables.insert(t.desc.table_name.clone(), t);
+        if let Some(s) = disabled {
+            self.streams.insert(s.id, s);
+        }
+        if let Some(s) = created {
+            self.stream_created(s);
+        }
         Ok(())
+    }
+
+    /// A new stream for a table whose description has one enabled (inside the caller's
+    /// transaction), or None.
+    fn stream_for(&self, conn: &Connection, t: &TableMeta) -> Result<Option<streams::Stream>> {
+        let Some((view, arn, label)) = stream_setting(&t.desc) else {
+            return Ok(None);
+        };
+        Ok(Some(self.new_stream(conn, t, view, arn, label)?))
     }
 
     /// Adds a GSI to a table, backfilling it from the table's items in one transaction.
@@ -422,8 +489,23 @@ fn table_meta(stored: StoredTable) -> Result<TableMeta> {
         sql: TableSql::new(stored.id),
         item_count: 0,
         size_bytes: 0,
+        stream: None,
         desc,
     })
+}
+
+/// A description's enabled stream: view type, ARN and label.
+fn stream_setting(desc: &TableDescription) -> Option<(crate::types::StreamViewType, &str, &str)> {
+    let spec = desc.stream_specification.as_ref()?;
+    if spec.stream_enabled != Some(true) {
+        return None;
+    }
+    let view = crate::types::StreamViewType::from_member(spec.stream_view_type.as_deref())?;
+    Some((
+        view,
+        desc.latest_stream_arn.as_deref()?,
+        desc.latest_stream_label.as_deref()?,
+    ))
 }
 
 fn stored_json(t: &TableMeta) -> String {

@@ -162,6 +162,8 @@ pub(crate) struct TableMeta {
     pub sql: TableSql,
     pub item_count: i64,
     pub size_bytes: i64,
+    /// The enabled stream's internal id.
+    pub stream: Option<i64>,
 }
 
 impl TableMeta {

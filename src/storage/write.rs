@@ -6,9 +6,10 @@
 //! here and nowhere else.
 
 use super::schema::{IndexMeta, ProjectionKind, TableMeta};
+use super::streams::{self, EventName, PendingRecord};
 use super::{State, Txn};
 use crate::error::{Error, Result};
-use crate::model::codec::{decode_attributes, encode_value, EncodedItem};
+use crate::model::codec::{decode_attributes, decode_item, encode_item, encode_value, EncodedItem};
 use crate::model::key::{encode_key_value, ScalarType};
 use crate::model::value::{AttributeValue, Item};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -139,6 +140,8 @@ struct Staged {
     /// (position in `TableMeta::indexes`, statement).
     index_ops: Vec<(usize, IndexOp)>,
     old: Option<StoredItem>,
+    /// The stream record the write appends (tables with a stream, writes that change the item).
+    record: Option<PendingRecord>,
 }
 
 /// What a batch does to one table.
@@ -185,13 +188,13 @@ impl<'s, 'n> WriteBatch<'s, 'n> {
         item: &Item,
         enc: EncodedItem,
     ) -> Result<()> {
-        self.stage(table, pk, sk, Some((item, enc)))
+        self.stage(table, pk, sk, Some((item, enc)), false)
     }
 
     /// Stages the delete of the item at an encoded key (a missing item writes nothing but is
     /// still charged, as DynamoDB charges it).
     pub fn delete(&mut self, table: &'n str, pk: Vec<u8>, sk: Vec<u8>) -> Result<()> {
-        self.stage(table, pk, sk, None)
+        self.stage(table, pk, sk, None, false)
     }
 
     /// The item the `i`th staged write replaces (None when there is none), read when it was
@@ -213,6 +216,7 @@ impl<'s, 'n> WriteBatch<'s, 'n> {
         pk: Vec<u8>,
         sk: Vec<u8>,
         new: Option<(&Item, EncodedItem)>,
+        service: bool,
     ) -> Result<()> {
         let t = self
             .state
@@ -266,6 +270,10 @@ impl<'s, 'n> WriteBatch<'s, 'n> {
         if self.collections && lsi && !tw.pks.contains(&pk) {
             tw.pks.push(pk.clone());
         }
+        let record = match t.stream.and_then(|id| self.state.streams.get(&id)) {
+            Some(stream) => stream_record(t, stream, old.as_ref(), new.as_ref(), service)?,
+            None => None,
+        };
         let row = match new {
             Some((_, enc)) => Some(RowOp::Upsert(enc)),
             None if old.is_some() => Some(RowOp::Delete),
@@ -278,6 +286,7 @@ impl<'s, 'n> WriteBatch<'s, 'n> {
             row,
             index_ops,
             old,
+            record,
         });
         Ok(())
     }
@@ -294,7 +303,9 @@ impl<'s, 'n> WriteBatch<'s, 'n> {
         } = self;
         let statements: usize = writes
             .iter()
-            .map(|w| usize::from(w.row.is_some()) + w.index_ops.len())
+            .map(|w| {
+                usize::from(w.row.is_some()) + w.index_ops.len() + usize::from(w.record.is_some())
+            })
             .sum();
         // A single statement is atomic by itself; anything more is one transaction.
         let tx = Txn::for_write(&state.conn, statements)?;
@@ -329,6 +340,14 @@ impl<'s, 'n> WriteBatch<'s, 'n> {
                 }
             }
         }
+        // Stream records, in the order the writes were staged, in the same transaction.
+        let records: Vec<&PendingRecord> =
+            writes.iter().filter_map(|w| w.record.as_ref()).collect();
+        let appended = if records.is_empty() {
+            None
+        } else {
+            Some(streams::append(state, &tx, &records)?)
+        };
         tables.sort_by(|a, b| a.name.cmp(b.name));
         let mut measured = Vec::new();
         for tw in &tables {
@@ -348,6 +367,12 @@ impl<'s, 'n> WriteBatch<'s, 'n> {
             }
         }
         tx.commit()?;
+        if let Some((changed, last)) = appended {
+            state.last_seq = last;
+            for s in changed {
+                state.streams.insert(s.id, s);
+            }
+        }
         for tw in &mut tables {
             if let Some(t) = state.tables.get_mut(tw.name) {
                 std::mem::take(&mut tw.delta).apply(t);
@@ -358,6 +383,53 @@ impl<'s, 'n> WriteBatch<'s, 'n> {
             collections: measured,
         })
     }
+}
+
+/// The stream record of a write, or None when it changes nothing (an identical put, the
+/// delete of a missing item), as DynamoDB writes none then.
+fn stream_record(
+    t: &TableMeta,
+    stream: &streams::Stream,
+    old: Option<&StoredItem>,
+    new: Option<&(&Item, EncodedItem)>,
+    service: bool,
+) -> Result<Option<PendingRecord>> {
+    let event = match (old, new) {
+        (None, None) => return Ok(None),
+        (None, Some(_)) => EventName::Insert,
+        (Some(_), None) => EventName::Remove,
+        (Some(o), Some((item, enc))) => {
+            if o.bytes == enc.bytes || same_item(&decode_item(&o.bytes)?, item) {
+                return Ok(None);
+            }
+            EventName::Modify
+        }
+    };
+    let keys: Item = match new {
+        Some((item, _)) => item
+            .iter()
+            .filter(|(n, _)| t.key.has(n))
+            .map(|(n, v)| (n.clone(), v.clone()))
+            .collect(),
+        None => match old {
+            Some(o) => decode_attributes(&o.bytes, |n| t.key.has(n))?,
+            None => Item::new(),
+        },
+    };
+    let keys = encode_item(&keys)?;
+    let view = stream.view;
+    let new_image = new.filter(|_| view.new_image()).map(|(_, e)| e);
+    let old_image = old.filter(|_| view.old_image());
+    let size = keys.size + new_image.map_or(0, |e| e.size) + old_image.map_or(0, |o| o.size);
+    Ok(Some(PendingRecord {
+        stream: stream.id,
+        event,
+        keys: keys.bytes,
+        new_image: new_image.map(|e| e.bytes.clone()),
+        old_image: old_image.map(|o| o.bytes.clone()),
+        size: size as i64,
+        service,
+    }))
 }
 
 /// What one write does to one index.

@@ -158,6 +158,52 @@ wire_enum! {
     }
 }
 
+wire_enum! {
+    /// StreamViewType: what a stream record carries besides the keys.
+    StreamViewType {
+        /// The keys only.
+        KeysOnly = "KEYS_ONLY",
+        /// The item as it is after the write.
+        NewImage = "NEW_IMAGE",
+        /// The item as it was before the write.
+        OldImage = "OLD_IMAGE",
+        /// Both images.
+        NewAndOldImages = "NEW_AND_OLD_IMAGES",
+    }
+}
+
+impl StreamViewType {
+    /// True when records carry the item after the write.
+    pub fn new_image(self) -> bool {
+        matches!(
+            self,
+            StreamViewType::NewImage | StreamViewType::NewAndOldImages
+        )
+    }
+
+    /// True when records carry the item before the write.
+    pub fn old_image(self) -> bool {
+        matches!(
+            self,
+            StreamViewType::OldImage | StreamViewType::NewAndOldImages
+        )
+    }
+}
+
+wire_enum! {
+    /// ShardIteratorType: where GetRecords starts reading a shard.
+    ShardIteratorType {
+        /// At the oldest record not yet trimmed.
+        TrimHorizon = "TRIM_HORIZON",
+        /// After the newest record: only records written from now on.
+        Latest = "LATEST",
+        /// At a sequence number.
+        AtSequenceNumber = "AT_SEQUENCE_NUMBER",
+        /// Just after a sequence number.
+        AfterSequenceNumber = "AFTER_SEQUENCE_NUMBER",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

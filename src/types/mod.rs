@@ -8,6 +8,7 @@ mod capacity;
 mod enums;
 mod item;
 mod partiql;
+mod streams;
 mod table;
 
 pub use batch::*;
@@ -15,4 +16,5 @@ pub use capacity::*;
 pub use enums::*;
 pub use item::*;
 pub use partiql::*;
+pub use streams::*;
 pub use table::*;
