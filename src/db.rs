@@ -173,6 +173,16 @@ operations! {
     get_shard_iterator: GetShardIterator => GetShardIteratorInput, GetShardIteratorOutput;
     /// GetRecords (DynamoDB Streams).
     get_records: GetRecords => GetRecordsInput, GetRecordsOutput;
+    /// UpdateTimeToLive.
+    update_time_to_live: UpdateTimeToLive => UpdateTimeToLiveInput, UpdateTimeToLiveOutput;
+    /// DescribeTimeToLive.
+    describe_time_to_live: DescribeTimeToLive => DescribeTimeToLiveInput, DescribeTimeToLiveOutput;
+    /// TagResource.
+    tag_resource: TagResource => TagResourceInput, TagResourceOutput;
+    /// UntagResource.
+    untag_resource: UntagResource => UntagResourceInput, UntagResourceOutput;
+    /// ListTagsOfResource.
+    list_tags_of_resource: ListTagsOfResource => ListTagsOfResourceInput, ListTagsOfResourceOutput;
 }
 
 impl Database {
@@ -255,6 +265,14 @@ impl Database {
     /// on what their writes produced.
     pub fn stream_records(&self, table: &str, after: Option<&str>) -> Result<Vec<Record>> {
         ops::streams::table_records(&self.engine, table, after)
+    }
+
+    /// Deletes the items whose TTL attribute (on tables with TTL enabled) is an expiry time
+    /// in the past, but not more than five years past, as DynamoDB's TTL does: through the
+    /// write pipeline, in small batches, each deletion with a REMOVE stream record naming
+    /// DynamoDB's service. The server runs it every `--ttl-interval`; returns how many.
+    pub fn sweep_ttl(&self) -> Result<usize> {
+        crate::engine::ttl::sweep(&self.engine)
     }
 
     /// Deletes stream data past retention: records older than 24 hours, and streams disabled

@@ -61,9 +61,23 @@ struct ServeArgs {
     /// SQLite file to keep data in; in memory when absent.
     #[arg(long, env = "DYNOXIDE_DB_PATH")]
     db_path: Option<PathBuf>,
+    /// Seconds between background sweeps that delete TTL-expired items and trim stream
+    /// records older than 24 hours (0 turns them off).
+    #[arg(long, env = "DYNOXIDE_TTL_INTERVAL", default_value_t = 5.0, value_parser = interval)]
+    ttl_interval: f64,
     /// Log level or tracing filter (error, warn, info, debug, trace).
     #[arg(long, env = "DYNOXIDE_LOG", default_value = "info")]
     log: String,
+}
+
+/// A sweep interval in seconds: a finite number, 0 or more.
+fn interval(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(v) if (0.0..=86_400.0).contains(&v) => Ok(v),
+        _ => Err(format!(
+            "expected a number of seconds from 0 to 86400, got {text:?}"
+        )),
+    }
 }
 
 fn main() -> std::process::ExitCode {
@@ -152,6 +166,13 @@ fn run(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
             None => "in memory".to_string(),
         };
         println!("Dynoxide listening on http://{addr} ({storage})");
+        // Stops when dropped, with the server.
+        let _sweeper = (args.ttl_interval > 0.0).then(|| {
+            dynoxide::server::Sweeper::spawn(
+                served.clone(),
+                std::time::Duration::from_secs_f64(args.ttl_interval),
+            )
+        });
         dynoxide::server::serve(listener, served, shutdown_signal()).await
     });
     // Writes still on blocking threads finish here; then the file is checkpointed once more.

@@ -9,4 +9,5 @@ pub(crate) mod item;
 pub(crate) mod page;
 pub(crate) mod plan;
 pub(crate) mod tokens;
+pub(crate) mod ttl;
 pub(crate) mod update;

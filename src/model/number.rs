@@ -234,6 +234,22 @@ impl Number {
         self.exponent
     }
 
+    /// The largest integer not above the number, when it fits an i64 (TTL epoch seconds).
+    pub fn floor_i64(&self) -> Option<i64> {
+        let m = self.mantissa;
+        let v = if self.exponent >= 0 {
+            let scale = 10i128.checked_pow(self.exponent.unsigned_abs())?;
+            m.checked_mul(scale)?
+        } else {
+            match 10i128.checked_pow(self.exponent.unsigned_abs()) {
+                Some(scale) => m.div_euclid(scale),
+                // |m| < 10^38 <= scale: the floor is 0 or -1.
+                None => i128::from(m < 0).wrapping_neg(),
+            }
+        };
+        i64::try_from(v).ok()
+    }
+
     /// True for zero.
     pub fn is_zero(&self) -> bool {
         self.mantissa == 0
@@ -608,5 +624,17 @@ mod tests {
         ] {
             assert_eq!(n(lit).size(), size, "{lit}");
         }
+    }
+
+    #[test]
+    fn floor_to_i64() {
+        let f = |s: &str| Number::parse(s).unwrap().floor_i64();
+        assert_eq!(f("1700000000"), Some(1_700_000_000));
+        assert_eq!(f("1700000000.9"), Some(1_700_000_000));
+        assert_eq!(f("-1.5"), Some(-2));
+        assert_eq!(f("0.000001"), Some(0));
+        assert_eq!(f("-1e-100"), Some(-1));
+        assert_eq!(f("1e30"), None);
+        assert_eq!(f("9.9E+125"), None);
     }
 }

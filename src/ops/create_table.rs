@@ -51,7 +51,8 @@ pub(crate) fn run(db: &Engine, req: CreateTableInput) -> Result<CreateTableOutpu
         desc.latest_stream_arn = Some(format!("{}/stream/{label}", desc.table_arn));
         desc.latest_stream_label = Some(label);
     }
-    let t = state.create_table(desc)?;
+    let tags = super::tags::parse_tags(req.tags.as_deref().unwrap_or_default())?;
+    let t = state.create_table(desc, tags)?;
     Ok(CreateTableOutput {
         table_description: t.describe(),
     })
@@ -302,7 +303,10 @@ fn semantics(req: &CreateTableInput, pay_per_request: bool) -> Result<()> {
         )?;
     }
     if let Some(tags) = &req.tags {
-        check_tags(tags)?;
+        if tags.len() > super::tags::MAX_TAGS {
+            return Err(super::tags::too_many_tags());
+        }
+        super::tags::parse_tags(tags)?;
     }
     Ok(())
 }
@@ -353,22 +357,6 @@ pub(crate) fn check_stream(
         (Some(false), Some(_)) => Err(Error::invalid_param(disable_msg)),
         _ => Ok(()),
     }
-}
-
-fn check_tags(tags: &[Tag]) -> Result<()> {
-    if tags.len() > 50 {
-        return Err(Error::validation(
-            "Number of Tags exceed the current limit for the provided ResourceArn",
-        ));
-    }
-    for t in tags {
-        if let Some(k) = t.key.as_deref().filter(|k| k.starts_with("aws:")) {
-            return Err(Error::validation(format!(
-                "Tag Key cannot be prefixed with aws:, Key: {k}"
-            )));
-        }
-    }
-    Ok(())
 }
 
 fn sorted_projection(p: &Projection) -> Projection {

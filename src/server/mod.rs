@@ -4,6 +4,10 @@
 //! which checks the protocol and hands the body to [`Database::execute_bytes`]. Errors get
 //! DynamoDB's status, `__type` and message. [`router`] wraps the same handler for an axum app.
 
+mod sweeper;
+
+pub use sweeper::Sweeper;
+
 use crate::db::{Database, Operation};
 use crate::error::{Error, ErrorCode};
 use axum::http::{header, HeaderMap, HeaderValue, Method, Request, Response, StatusCode};

@@ -9,6 +9,7 @@ pub(crate) mod readers;
 pub(crate) mod schema;
 pub(crate) mod sql;
 pub(crate) mod streams;
+pub(crate) mod ttl;
 pub(crate) mod write;
 
 use crate::error::{Error, Result};
@@ -21,8 +22,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 /// The catalog format this build writes and reads. A later build that changes what a row
-/// stores bumps it and migrates older rows when it loads them.
-const CATALOG_FORMAT: u32 = 1;
+/// stores bumps it and migrates older rows when it loads them. 2 added the TTL attribute and
+/// tags (format 1 rows have neither, which is what their defaults say).
+const CATALOG_FORMAT: u32 = 2;
 
 fn first_format() -> u32 {
     1
@@ -39,6 +41,12 @@ struct StoredTable {
     /// Index name -> internal index number.
     index_ids: BTreeMap<String, i64>,
     description: TableDescription,
+    /// The TTL attribute, while TTL is enabled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    ttl_attribute: Option<String>,
+    /// Tags, in the order first added.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    tags: Vec<(String, String)>,
 }
 
 /// The connection plus the catalog, guarded together by the database mutex.
@@ -169,7 +177,11 @@ impl State {
     }
 
     /// Creates the SQLite objects and catalog entry for a new table.
-    pub fn create_table(&mut self, desc: TableDescription) -> Result<&TableMeta> {
+    pub fn create_table(
+        &mut self,
+        desc: TableDescription,
+        tags: Vec<(String, String)>,
+    ) -> Result<&TableMeta> {
         let id = self.next_table_id;
         let mut index_ids = BTreeMap::new();
         let mut next_index_id = 1;
@@ -183,6 +195,8 @@ impl State {
             next_index_id,
             index_ids,
             description: desc,
+            ttl_attribute: None,
+            tags,
         };
         let t = table_meta(stored)?;
         let tx = Txn::begin(&self.conn)?;
@@ -221,6 +235,9 @@ impl State {
         tx.execute_batch(&format!("DROP TABLE {}", t.sql.name))?;
         for ix in &t.indexes {
             tx.execute_batch(&format!("DROP TABLE {}", ix.sql.name))?;
+        }
+        if let Some(ttl) = &t.ttl {
+            tx.execute_batch(&format!("DROP TABLE {}", ttl.name))?;
         }
         tx.execute(
             "DELETE FROM dynoxide_catalog WHERE name = ?1",
@@ -482,6 +499,10 @@ fn table_meta(stored: StoredTable) -> Result<TableMeta> {
         }
     }
     Ok(TableMeta {
+        ttl: stored
+            .ttl_attribute
+            .map(|a| ttl::TtlMeta::new(stored.id, a)),
+        tags: stored.tags,
         id: stored.id,
         key,
         indexes,
@@ -508,7 +529,7 @@ fn stream_setting(desc: &TableDescription) -> Option<(crate::types::StreamViewTy
     ))
 }
 
-fn stored_json(t: &TableMeta) -> String {
+pub(super) fn stored_json(t: &TableMeta) -> String {
     let index_ids = t
         .indexes
         .iter()
@@ -520,6 +541,8 @@ fn stored_json(t: &TableMeta) -> String {
         next_index_id: t.next_index_id,
         index_ids,
         description: t.desc.clone(),
+        ttl_attribute: t.ttl.as_ref().map(|x| x.attribute.clone()),
+        tags: t.tags.clone(),
     };
     serde_json::to_string(&stored).expect("descriptions always serialise")
 }

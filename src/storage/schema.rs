@@ -164,6 +164,10 @@ pub(crate) struct TableMeta {
     pub size_bytes: i64,
     /// The enabled stream's internal id.
     pub stream: Option<i64>,
+    /// The TTL setting, while enabled.
+    pub ttl: Option<super::ttl::TtlMeta>,
+    /// Tags (key, value), in the order first added.
+    pub tags: Vec<(String, String)>,
 }
 
 impl TableMeta {

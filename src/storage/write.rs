@@ -142,6 +142,14 @@ struct Staged {
     old: Option<StoredItem>,
     /// The stream record the write appends (tables with a stream, writes that change the item).
     record: Option<PendingRecord>,
+    /// TTL bookkeeping: expiry entries to delete and to insert (tables with TTL enabled).
+    ttl_ops: Vec<TtlOp>,
+}
+
+/// One TTL bookkeeping statement of one write.
+enum TtlOp {
+    Insert(i64),
+    Delete(i64),
 }
 
 /// What a batch does to one table.
@@ -195,6 +203,12 @@ impl<'s, 'n> WriteBatch<'s, 'n> {
     /// still charged, as DynamoDB charges it).
     pub fn delete(&mut self, table: &'n str, pk: Vec<u8>, sk: Vec<u8>) -> Result<()> {
         self.stage(table, pk, sk, None, false)
+    }
+
+    /// Stages the delete of an item TTL expired: its stream record names DynamoDB's own
+    /// service as the one who deleted it.
+    pub fn expire(&mut self, table: &'n str, pk: Vec<u8>, sk: Vec<u8>) -> Result<()> {
+        self.stage(table, pk, sk, None, true)
     }
 
     /// The item the `i`th staged write replaces (None when there is none), read when it was
@@ -274,6 +288,18 @@ impl<'s, 'n> WriteBatch<'s, 'n> {
             Some(stream) => stream_record(t, stream, old.as_ref(), new.as_ref(), service)?,
             None => None,
         };
+        let mut ttl_ops = Vec::new();
+        if let Some(ttl) = &t.ttl {
+            let old_exp = match &old {
+                Some(o) => ttl.stored_expiry(&o.bytes)?,
+                None => None,
+            };
+            let new_exp = new.as_ref().and_then(|(item, _)| ttl.expiry(item));
+            if old_exp != new_exp {
+                ttl_ops.extend(old_exp.map(TtlOp::Delete));
+                ttl_ops.extend(new_exp.map(TtlOp::Insert));
+            }
+        }
         let row = match new {
             Some((_, enc)) => Some(RowOp::Upsert(enc)),
             None if old.is_some() => Some(RowOp::Delete),
@@ -287,6 +313,7 @@ impl<'s, 'n> WriteBatch<'s, 'n> {
             index_ops,
             old,
             record,
+            ttl_ops,
         });
         Ok(())
     }
@@ -304,7 +331,10 @@ impl<'s, 'n> WriteBatch<'s, 'n> {
         let statements: usize = writes
             .iter()
             .map(|w| {
-                usize::from(w.row.is_some()) + w.index_ops.len() + usize::from(w.record.is_some())
+                usize::from(w.row.is_some())
+                    + w.index_ops.len()
+                    + usize::from(w.record.is_some())
+                    + w.ttl_ops.len()
             })
             .sum();
         // A single statement is atomic by itself; anything more is one transaction.
@@ -337,6 +367,16 @@ impl<'s, 'n> WriteBatch<'s, 'n> {
                         let mut stmt = tx.prepare_cached(&ix.sql.delete)?;
                         stmt.execute(params![ipk, isk, w.pk, w.sk])?;
                     }
+                }
+            }
+            if let Some(ttl) = &t.ttl {
+                for op in &w.ttl_ops {
+                    let (sql, expires) = match op {
+                        TtlOp::Insert(e) => (&ttl.insert, e),
+                        TtlOp::Delete(e) => (&ttl.delete, e),
+                    };
+                    tx.prepare_cached(sql)?
+                        .execute(params![expires, w.pk, w.sk])?;
                 }
             }
         }
@@ -643,21 +683,24 @@ mod tests {
             }]
         };
         let mut s = State::memory().unwrap();
-        s.create_table(TableDescription {
-            table_name: "t".into(),
-            attribute_definitions: vec![attr("pk"), attr("g")],
-            key_schema: hash("pk"),
-            global_secondary_indexes: Some(vec![IndexDescription {
-                index_name: "g".into(),
-                key_schema: hash("g"),
-                projection: Projection {
-                    projection_type: Some("ALL".into()),
+        s.create_table(
+            TableDescription {
+                table_name: "t".into(),
+                attribute_definitions: vec![attr("pk"), attr("g")],
+                key_schema: hash("pk"),
+                global_secondary_indexes: Some(vec![IndexDescription {
+                    index_name: "g".into(),
+                    key_schema: hash("g"),
+                    projection: Projection {
+                        projection_type: Some("ALL".into()),
+                        ..Default::default()
+                    },
                     ..Default::default()
-                },
+                }]),
                 ..Default::default()
-            }]),
-            ..Default::default()
-        })
+            },
+            Vec::new(),
+        )
         .unwrap();
         s
     }
