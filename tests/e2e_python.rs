@@ -19,6 +19,10 @@ fn required() -> bool {
 }
 
 fn run(name: &str, cmd: &str, args: &[&str], probe: (&str, &[&str])) {
+    run_with(name, cmd, args, probe, &[]);
+}
+
+fn run_with(name: &str, cmd: &str, args: &[&str], probe: (&str, &[&str]), server_args: &[&str]) {
     if !available(probe.0, probe.1) {
         assert!(
             !required(),
@@ -27,7 +31,7 @@ fn run(name: &str, cmd: &str, args: &[&str], probe: (&str, &[&str])) {
         eprintln!("SKIPPED {name}: not installed (pip install boto3 awscli)");
         return;
     }
-    let server = Server::start();
+    let server = Server::start_with(server_args);
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/");
     let out = Command::new(cmd)
         .args(args.iter().map(|a| a.replace("{dir}", dir)))
@@ -46,6 +50,17 @@ fn boto3() {
         "python3",
         &["{dir}boto3_smoke.py"],
         ("python3", &["-c", "import boto3"]),
+    );
+}
+
+#[test]
+fn boto3_streams_ttl_and_tags() {
+    run_with(
+        "boto3",
+        "python3",
+        &["{dir}boto3_streams.py"],
+        ("python3", &["-c", "import boto3"]),
+        &["--ttl-interval", "0.1"],
     );
 }
 

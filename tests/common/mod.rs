@@ -212,3 +212,20 @@ pub fn dynamo(endpoint: &str, operation: &str, body: &[u8]) -> RawResponse {
         body,
     )
 }
+
+/// A DynamoDB Streams SDK client pointed at the server (same port), signed for `region`.
+pub fn streams_client_in(endpoint: &str, region: &'static str) -> aws_sdk_dynamodbstreams::Client {
+    let config = aws_sdk_dynamodbstreams::Config::builder()
+        .endpoint_url(endpoint)
+        .region(aws_sdk_dynamodbstreams::config::Region::new(region))
+        .credentials_provider(aws_sdk_dynamodbstreams::config::Credentials::new(
+            "AKIDLOCAL",
+            "secret",
+            None,
+            None,
+            "static",
+        ))
+        .behavior_version(aws_sdk_dynamodbstreams::config::BehaviorVersion::latest())
+        .build();
+    aws_sdk_dynamodbstreams::Client::from_conf(config)
+}
