@@ -117,7 +117,11 @@ fn parse_sequence(text: &str) -> Result<i64> {
         )));
     }
     // Ours fit an i64; a longer number is past every shard's range.
-    Ok(text.trim_start_matches('0').parse().unwrap_or(i64::MAX))
+    let digits = text.trim_start_matches('0');
+    if digits.is_empty() {
+        return Ok(0);
+    }
+    Ok(digits.parse().unwrap_or(i64::MAX))
 }
 
 /// TrimmedDataAccessException.
