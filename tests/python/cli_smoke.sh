@@ -21,6 +21,22 @@ case "$err" in
   *"ResourceNotFoundException"*"Requested resource not found: Table: nope not found"*) passed=$((passed + 1)) ;;
   *) failed=$((failed + 1)); echo "FAILED: describe missing: $err" ;;
 esac
+# The issue's first try: TTL, tags and streams from the CLI.
+aws dynamodb update-time-to-live --table-name cli \
+  --time-to-live-specification Enabled=true,AttributeName=expires >/dev/null
+check "ttl" "$(aws dynamodb describe-time-to-live --table-name cli --query 'TimeToLiveDescription.TimeToLiveStatus' --output text)" "ENABLED"
+arn=$(aws dynamodb describe-table --table-name cli --query 'Table.TableArn' --output text)
+aws dynamodb tag-resource --resource-arn "$arn" --tags Key=env,Value=ci
+check "tags" "$(aws dynamodb list-tags-of-resource --resource-arn "$arn" --query 'Tags[0].Value' --output text)" "ci"
+aws dynamodb update-table --table-name cli \
+  --stream-specification StreamEnabled=true,StreamViewType=KEYS_ONLY >/dev/null
+aws dynamodb put-item --table-name cli --item '{"id": {"S": "s"}}'
+stream=$(aws dynamodbstreams list-streams --table-name cli --query 'Streams[0].StreamArn' --output text)
+shard=$(aws dynamodbstreams describe-stream --stream-arn "$stream" --query 'StreamDescription.Shards[0].ShardId' --output text)
+it=$(aws dynamodbstreams get-shard-iterator --stream-arn "$stream" --shard-id "$shard" \
+  --shard-iterator-type TRIM_HORIZON --query ShardIterator --output text)
+check "get-records" "$(aws dynamodbstreams get-records --shard-iterator "$it" --query 'Records[0].dynamodb.Keys.id.S' --output text)" "s"
+
 aws dynamodb delete-table --table-name cli >/dev/null
 check "deleted" "$(aws dynamodb list-tables --query 'length(TableNames)' --output text)" "0"
 
