@@ -49,6 +49,37 @@ async fn create(client: &aws_sdk_dynamodb::Client, name: &str) -> String {
         .to_string()
 }
 
+/// The records of a stream's first shard, read from TRIM_HORIZON.
+async fn from_the_start(
+    streams: &aws_sdk_dynamodbstreams::Client,
+    arn: &str,
+) -> aws_sdk_dynamodbstreams::operation::get_records::GetRecordsOutput {
+    let described = streams
+        .describe_stream()
+        .stream_arn(arn)
+        .send()
+        .await
+        .unwrap();
+    let shard = described.stream_description().unwrap().shards()[0]
+        .shard_id()
+        .unwrap()
+        .to_string();
+    let it = streams
+        .get_shard_iterator()
+        .stream_arn(arn)
+        .shard_id(shard)
+        .shard_iterator_type(ShardIteratorType::TrimHorizon)
+        .send()
+        .await
+        .unwrap();
+    streams
+        .get_records()
+        .shard_iterator(it.shard_iterator().unwrap())
+        .send()
+        .await
+        .unwrap()
+}
+
 fn s(v: &str) -> AttributeValue {
     AttributeValue::S(v.into())
 }
@@ -103,21 +134,7 @@ async fn streams_through_the_sdk() {
     let d = described.stream_description().unwrap();
     assert_eq!(d.stream_status().unwrap().as_str(), "ENABLED");
     assert_eq!(d.table_name(), Some("events"));
-    let shard = d.shards()[0].shard_id().unwrap().to_string();
-    let it = streams
-        .get_shard_iterator()
-        .stream_arn(&arn)
-        .shard_id(&shard)
-        .shard_iterator_type(ShardIteratorType::TrimHorizon)
-        .send()
-        .await
-        .unwrap();
-    let out = streams
-        .get_records()
-        .shard_iterator(it.shard_iterator().unwrap())
-        .send()
-        .await
-        .unwrap();
+    let out = from_the_start(&streams, &arn).await;
     let events: Vec<OperationType> = out
         .records()
         .iter()
@@ -227,32 +244,7 @@ async fn ttl_expiry_and_tags_through_the_sdk() {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let shard = streams
-        .describe_stream()
-        .stream_arn(&arn)
-        .send()
-        .await
-        .unwrap()
-        .stream_description()
-        .unwrap()
-        .shards()[0]
-        .shard_id()
-        .unwrap()
-        .to_string();
-    let it = streams
-        .get_shard_iterator()
-        .stream_arn(&arn)
-        .shard_id(shard)
-        .shard_iterator_type(ShardIteratorType::TrimHorizon)
-        .send()
-        .await
-        .unwrap();
-    let out = streams
-        .get_records()
-        .shard_iterator(it.shard_iterator().unwrap())
-        .send()
-        .await
-        .unwrap();
+    let out = from_the_start(&streams, &arn).await;
     let remove = out
         .records()
         .iter()

@@ -287,13 +287,9 @@ impl State {
             (None, Some(_)) => None,
             (None, None) => current,
         };
-        tx.execute(
-            "UPDATE dynoxide_catalog SET meta = ?2 WHERE name = ?1",
-            params![t.desc.table_name, stored_json(&t)],
-        )?;
+        update_catalog(&tx, &t)?;
         tx.commit()?;
-        self.schema_changed = true;
-        self.tables.insert(t.desc.table_name.clone(), t);
+        self.installed(t, false);
         if let Some(s) = disabled {
             self.streams.insert(s.id, s);
         }
@@ -351,13 +347,9 @@ impl State {
             size_bytes: bytes,
             ..ix
         });
-        tx.execute(
-            "UPDATE dynoxide_catalog SET meta = ?2 WHERE name = ?1",
-            params![t.desc.table_name, stored_json(&t)],
-        )?;
+        update_catalog(&tx, &t)?;
         tx.commit()?;
-        self.schema_changed = true;
-        self.tables.insert(t.desc.table_name.clone(), t);
+        self.installed(t, false);
         Ok(())
     }
 
@@ -382,15 +374,21 @@ impl State {
         t.desc = desc;
         let tx = self.conn.transaction()?;
         tx.execute_batch(&format!("DROP TABLE {}", ix.sql.name))?;
-        tx.execute(
-            "UPDATE dynoxide_catalog SET meta = ?2 WHERE name = ?1",
-            params![t.desc.table_name, stored_json(&t)],
-        )?;
+        update_catalog(&tx, &t)?;
         tx.commit()?;
-        self.conn.flush_prepared_statement_cache();
+        self.installed(t, true);
+        Ok(())
+    }
+
+    /// Installs a table's metadata after the transaction that changed it committed; `dropped`
+    /// when SQLite tables were dropped (their cached statements must not be reused by a later
+    /// table of the same internal name).
+    fn installed(&mut self, t: TableMeta, dropped: bool) {
+        if dropped {
+            self.conn.flush_prepared_statement_cache();
+        }
         self.schema_changed = true;
         self.tables.insert(t.desc.table_name.clone(), t);
-        Ok(())
     }
 
     /// Reads and decodes one item by encoded key (see [`read::View::get_item`]).
@@ -515,6 +513,15 @@ fn table_meta(stored: StoredTable) -> Result<TableMeta> {
     })
 }
 
+/// Rewrites a table's catalog row (inside the caller's transaction).
+fn update_catalog(conn: &Connection, t: &TableMeta) -> Result<()> {
+    conn.execute(
+        "UPDATE dynoxide_catalog SET meta = ?2 WHERE name = ?1",
+        params![t.desc.table_name, stored_json(t)],
+    )?;
+    Ok(())
+}
+
 /// A description's enabled stream: view type, ARN and label.
 fn stream_setting(desc: &TableDescription) -> Option<(crate::types::StreamViewType, &str, &str)> {
     let spec = desc.stream_specification.as_ref()?;
@@ -529,7 +536,7 @@ fn stream_setting(desc: &TableDescription) -> Option<(crate::types::StreamViewTy
     ))
 }
 
-pub(super) fn stored_json(t: &TableMeta) -> String {
+fn stored_json(t: &TableMeta) -> String {
     let index_ids = t
         .indexes
         .iter()

@@ -91,14 +91,9 @@ impl State {
             tx.execute_batch(&create_sql(&ttl.name))?;
             backfill(&tx, &t, ttl)?;
         }
-        tx.execute(
-            "UPDATE dynoxide_catalog SET meta = ?2 WHERE name = ?1",
-            params![t.desc.table_name, super::stored_json(&t)],
-        )?;
+        super::update_catalog(&tx, &t)?;
         tx.commit()?;
-        self.conn.flush_prepared_statement_cache();
-        self.schema_changed = true;
-        self.tables.insert(t.desc.table_name.clone(), t);
+        self.installed(t, true);
         Ok(())
     }
 
