@@ -518,6 +518,34 @@ fn records_older_than_a_day_are_trimmed() {
 }
 
 #[test]
+fn an_open_shard_whose_records_were_all_trimmed_reads_on() {
+    let db = db_with_stream("KEYS_ONLY");
+    let arn = stream_arn(&db);
+    let shard = shard_id(&db, &arn);
+    put(&db, json!({"pk": {"S": "old"}}));
+    db.advance_clock(Duration::from_secs(25 * 3600));
+    assert_eq!(db.trim_streams().unwrap(), 1);
+    let nexts: Vec<String> = ["TRIM_HORIZON", "LATEST"]
+        .into_iter()
+        .map(|kind| {
+            let (recs, next) = records(&db, &iterator(&db, &arn, &shard, kind, None));
+            assert!(recs.is_empty(), "{kind}");
+            next.expect("an open shard has a next iterator")
+        })
+        .collect();
+    // The shard is older than four hours but has no record left: no rollover, the write
+    // lands in it, and both iterators see it.
+    put(&db, json!({"pk": {"S": "new"}}));
+    for next in &nexts {
+        assert_eq!(pks(&records(&db, next).0), ["new"]);
+    }
+    // Trimming again deletes nothing more and refuses no live position.
+    assert_eq!(db.trim_streams().unwrap(), 0);
+    let (recs, _) = records(&db, &iterator(&db, &arn, &shard, "TRIM_HORIZON", None));
+    assert_eq!(pks(&recs), ["new"]);
+}
+
+#[test]
 fn a_file_database_keeps_its_streams_and_sequence_numbers() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("s.db");

@@ -68,14 +68,17 @@ pub(crate) fn run(db: &Engine, req: GetShardIteratorInput) -> Result<GetShardIte
     let last = || -> Result<i64> {
         Ok(match shard.ending_seq {
             Some(end) => end,
-            None => last_seq_in_shard(conn, s.id, shard.number)?.unwrap_or(shard.first_seq - 1),
+            // Trimmed records are gone from the table but still behind the horizon.
+            None => last_seq_in_shard(conn, s.id, shard.number)?
+                .unwrap_or(shard.first_seq - 1)
+                .max(shard.trimmed_through),
         })
     };
     let after = match (kind, at) {
         (ShardIteratorType::TrimHorizon, _) => {
             match first_live_seq(conn, s.id, shard.number, cutoff)? {
-                Some(seq) => seq - 1,
-                None => last()?.max(shard.first_seq - 1),
+                Some(seq) => (seq - 1).max(shard.trimmed_through),
+                None => last()?,
             }
         }
         (ShardIteratorType::Latest, _) => last()?,

@@ -339,19 +339,30 @@ impl State {
             let mut s2 = s.clone();
             let mut touched = false;
             for shard in &mut s2.shards {
-                let trimmed: Option<i64> = tx.query_row(
-                    "SELECT max(seq) FROM dynoxide_stream_records \
-                     WHERE stream = ?1 AND shard = ?2 AND created_ms < ?3",
-                    params![s.id, shard.number, cutoff],
-                    |r| r.get(0),
-                )?;
-                if let Some(t) = trimmed {
+                // Records are in time order within a shard: everything before the first
+                // live record is past retention (found by reading only the expired ones).
+                let trimmed = match first_live_seq(&tx, s.id, shard.number, cutoff)? {
+                    Some(live) => Some(live - 1),
+                    None => last_seq_in_shard(&tx, s.id, shard.number)?,
+                };
+                // The last record deleted marks the trim horizon (not a position between
+                // records, which would refuse an iterator that lost nothing).
+                let last_gone: Option<i64> = match trimmed {
+                    Some(t) => tx
+                        .prepare_cached(
+                            "SELECT max(seq) FROM dynoxide_stream_records \
+                             WHERE stream = ?1 AND shard = ?2 AND seq <= ?3",
+                        )?
+                        .query_row(params![s.id, shard.number, t], |r| r.get(0))?,
+                    None => None,
+                };
+                if let Some(g) = last_gone {
                     deleted += tx.execute(
                         "DELETE FROM dynoxide_stream_records \
                          WHERE stream = ?1 AND shard = ?2 AND seq <= ?3",
-                        params![s.id, shard.number, t],
+                        params![s.id, shard.number, g],
                     )?;
-                    shard.trimmed_through = shard.trimmed_through.max(t);
+                    shard.trimmed_through = shard.trimmed_through.max(g);
                     touched = true;
                 }
             }
