@@ -70,12 +70,12 @@ struct ServeArgs {
     log: String,
 }
 
-/// A sweep interval in seconds: a finite number, 0 or more.
+/// A sweep interval in seconds: 0 (off), or from a millisecond to a day.
 fn interval(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
-        Ok(v) if (0.0..=86_400.0).contains(&v) => Ok(v),
+        Ok(v) if v == 0.0 || (0.001..=86_400.0).contains(&v) => Ok(v),
         _ => Err(format!(
-            "expected a number of seconds from 0 to 86400, got {text:?}"
+            "expected 0 or a number of seconds from 0.001 to 86400, got {text:?}"
         )),
     }
 }

@@ -546,6 +546,73 @@ fn an_open_shard_whose_records_were_all_trimmed_reads_on() {
 }
 
 #[test]
+fn a_shard_closed_after_its_records_were_trimmed_ends_at_its_last_record() {
+    let db = db_with_stream("KEYS_ONLY");
+    let arn = stream_arn(&db);
+    let shard = shard_id(&db, &arn);
+    put(&db, json!({"pk": {"S": "a"}}));
+    let seq = db.stream_records("tbl", None).unwrap()[0]
+        .dynamodb
+        .sequence_number
+        .clone();
+    // A number past the last record of an open shard is not in it.
+    let beyond = format!("{:021}", seq.parse::<u128>().unwrap() + 1);
+    assert_eq!(
+        error(
+            &db,
+            "GetShardIterator",
+            json!({"StreamArn": arn, "ShardId": shard, "ShardIteratorType": "AT_SEQUENCE_NUMBER", "SequenceNumber": beyond})
+        ),
+        (
+            ErrorCode::ValidationException,
+            "Invalid SequenceNumber for the shard".into()
+        )
+    );
+    db.advance_clock(Duration::from_secs(25 * 3600));
+    assert_eq!(db.trim_streams().unwrap(), 1);
+    run(
+        &db,
+        "UpdateTable",
+        json!({"TableName": "tbl", "StreamSpecification": {"StreamEnabled": false}}),
+    );
+    let d = run(&db, "DescribeStream", json!({"StreamArn": arn}));
+    let range = &d["StreamDescription"]["Shards"][0]["SequenceNumberRange"];
+    assert_eq!(range["EndingSequenceNumber"], json!(seq));
+    let (recs, next) = records(&db, &iterator(&db, &arn, &shard, "TRIM_HORIZON", None));
+    assert!(recs.is_empty());
+    assert_eq!(next, None, "the closed shard is read to its end");
+}
+
+#[test]
+fn a_database_from_before_streams_gets_its_enabled_streams_at_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    let arn;
+    {
+        let db = Database::new(&path).unwrap();
+        db.execute(
+            "CreateTable",
+            json!({"TableName": "tbl", "BillingMode": "PAY_PER_REQUEST",
+                "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+                "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+                "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "NEW_IMAGE"}}),
+        )
+        .unwrap();
+        arn = stream_arn(&db);
+    }
+    // What an earlier build left: the description says enabled, no stream is kept.
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch("DELETE FROM dynoxide_streams")
+        .unwrap();
+    let db = Database::new(&path).unwrap();
+    let d = run(&db, "DescribeStream", json!({"StreamArn": arn}));
+    assert_eq!(d["StreamDescription"]["StreamStatus"], json!("ENABLED"));
+    put(&db, json!({"pk": {"S": "a"}}));
+    assert_eq!(names(&db), ["INSERT"]);
+}
+
+#[test]
 fn a_file_database_keeps_its_streams_and_sequence_numbers() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("s.db");

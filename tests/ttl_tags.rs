@@ -214,6 +214,34 @@ fn the_sweep_survives_a_reopen_and_large_batches() {
     assert_eq!(db.sweep_ttl().unwrap(), 250);
     let d = run(&db, "DescribeTable", json!({"TableName": "tbl"}));
     assert_eq!(d["Table"]["ItemCount"], json!(0));
+
+    // Stale expiry entries (no write path leaves one) never delete a live item, and a sweep
+    // that finds only those ends.
+    db.execute(
+        "PutItem",
+        json!({"TableName": "tbl", "Item": {"pk": {"S": "live"}, "exp": {"N": (t + 3600).to_string()}}}),
+    )
+    .unwrap();
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    for i in 0..150 {
+        raw.execute(
+            "INSERT INTO t1_ttl (expires, pk, sk) VALUES (?1, ?2, x'')",
+            rusqlite::params![t - 100, format!("gone{i}").into_bytes()],
+        )
+        .unwrap();
+    }
+    raw.execute(
+        "INSERT INTO t1_ttl (expires, pk, sk) VALUES (?1, CAST('live' AS BLOB), x'')",
+        [t - 50],
+    )
+    .unwrap();
+    assert_eq!(db.sweep_ttl().unwrap(), 0);
+    let got = run(
+        &db,
+        "GetItem",
+        json!({"TableName": "tbl", "Key": {"pk": {"S": "live"}}}),
+    );
+    assert!(got.get("Item").is_some());
 }
 
 const ARN: &str = "arn:aws:dynamodb:us-east-1:000000000000:table/tbl";
@@ -306,6 +334,19 @@ fn tags_are_kept_and_checked() {
             "TagResource",
             ErrorCode::ValidationException,
             "1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null".to_string(),
+        ),
+        // A missing member is reported before the shape of the ARN.
+        (
+            json!({"ResourceArn": "arn:aws:dynamodb:eu-west-1:000000000000:table/tbl"}),
+            "UntagResource",
+            ErrorCode::ValidationException,
+            "1 validation error detected: Value null at 'tagKeys' failed to satisfy constraint: Member must not be null".to_string(),
+        ),
+        (
+            json!({"ResourceArn": format!("{ARN}/backup/01700000000000-abcdef12")}),
+            "ListTagsOfResource",
+            ErrorCode::ValidationException,
+            format!("One or more parameter values were invalid: Provided Arn is not a DynamoDB resource arn: {ARN}/backup/01700000000000-abcdef12"),
         ),
     ];
     for (req, op, code, message) in cases {

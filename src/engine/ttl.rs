@@ -30,12 +30,15 @@ pub(crate) fn sweep(engine: &Engine) -> Result<usize> {
                 break;
             }
             let mut batch = WriteBatch::new(&mut state, Billing::Standard, false);
+            let mut staged = 0;
             for (pk, sk) in keys {
-                batch.expire(name, pk, sk)?;
+                staged += usize::from(batch.expire(name, pk, sk, now)?);
             }
             batch.commit()?;
-            total += n;
-            if n < BATCH {
+            total += staged;
+            // Every write keeps the expiry index, so each key found is staged; should an entry
+            // ever be stale, stop rather than read it again forever.
+            if n < BATCH || staged == 0 {
                 break;
             }
         }

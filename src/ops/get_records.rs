@@ -23,7 +23,7 @@ pub(crate) fn run(db: &Engine, req: GetRecordsInput) -> Result<GetRecordsOutput>
     let text = present(&req.shard_iterator, "shardIterator")?;
     let it = Iterator::decode(text).ok_or_else(|| Error::validation("Invalid ShardIterator"))?;
     let now = db.clock().now_ms();
-    if now - it.issued_ms > ITERATOR_LIFETIME_MS {
+    if now.saturating_sub(it.issued_ms) > ITERATOR_LIFETIME_MS {
         return Err(Error::new(
             ErrorCode::ExpiredIteratorException,
             "Shard iterator has expired",

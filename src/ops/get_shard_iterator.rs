@@ -83,7 +83,9 @@ pub(crate) fn run(db: &Engine, req: GetShardIteratorInput) -> Result<GetShardIte
         }
         (ShardIteratorType::Latest, _) => last()?,
         (kind, Some(seq)) => {
-            let beyond = shard.ending_seq.is_some_and(|end| seq > end);
+            // Past the shard's end, or past the last record of an open shard (its starting
+            // number stays valid while it is empty).
+            let beyond = seq > last()?.max(shard.first_seq);
             if seq < shard.first_seq || beyond {
                 return Err(Error::validation("Invalid SequenceNumber for the shard"));
             }

@@ -1,6 +1,6 @@
 //! ListTagsOfResource.
 
-use super::tags::{existing, table_of_arn};
+use super::tags::{existing, resource_arn, table_of_arn};
 use crate::engine::handle::Engine;
 use crate::error::{Error, Result};
 use crate::types::{ListTagsOfResourceInput, ListTagsOfResourceOutput, Tag};
@@ -9,7 +9,8 @@ use crate::types::{ListTagsOfResourceInput, ListTagsOfResourceOutput, Tag};
 const PAGE: usize = 50;
 
 pub(crate) fn run(db: &Engine, req: ListTagsOfResourceInput) -> Result<ListTagsOfResourceOutput> {
-    let table = table_of_arn(db, req.resource_arn.as_deref())?;
+    let arn = resource_arn(req.resource_arn.as_deref())?;
+    let table = table_of_arn(db, arn)?;
     // A NextToken is the position where the previous page stopped.
     let from = match &req.next_token {
         Some(token) => token
@@ -17,7 +18,6 @@ pub(crate) fn run(db: &Engine, req: ListTagsOfResourceInput) -> Result<ListTagsO
             .map_err(|_| Error::validation(format!("Invalid NextToken: {token}")))?,
         None => 0,
     };
-    let arn = req.resource_arn.as_deref().unwrap_or_default();
     let state = db.lock();
     let t = existing(&state, table, arn)?;
     let tags: Vec<Tag> = t

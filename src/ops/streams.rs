@@ -69,10 +69,13 @@ pub(crate) fn stream_not_found(arn: &str) -> Error {
 /// The readable stream an ARN names.
 pub(crate) fn find_stream<'s>(state: &'s State, arn: &str, now_ms: i64) -> Result<&'s Stream> {
     let (table, label) = parse_stream_arn(arn).ok_or_else(invalid_stream_arn)?;
+    // The whole ARN must match: another region's or account's ARN names another stream.
     state
         .streams
         .values()
-        .find(|s| s.table_name == table && s.label == label && s.is_readable(now_ms))
+        .find(|s| {
+            s.table_name == table && s.label == label && s.arn == arn && s.is_readable(now_ms)
+        })
         .ok_or_else(|| stream_not_found(arn))
 }
 

@@ -1,16 +1,17 @@
 //! TagResource.
 
-use super::tags::{existing, parse_tags, table_of_arn, too_many_tags, MAX_TAGS};
+use super::tags::{existing, parse_tags, resource_arn, table_of_arn, too_many_tags, MAX_TAGS};
 use crate::engine::handle::Engine;
 use crate::error::{Error, Result};
 use crate::types::{TagResourceInput, TagResourceOutput};
 use crate::validate::{present, Constraints};
 
 pub(crate) fn run(db: &Engine, req: TagResourceInput) -> Result<TagResourceOutput> {
-    let table = table_of_arn(db, req.resource_arn.as_deref())?;
+    let arn = resource_arn(req.resource_arn.as_deref())?;
     let mut c = Constraints::default();
     c.not_null("tags", &req.tags);
     c.finish()?;
+    let table = table_of_arn(db, arn)?;
     let tags = present(&req.tags, "tags")?;
     if tags.is_empty() {
         return Err(Error::validation(
@@ -18,7 +19,6 @@ pub(crate) fn run(db: &Engine, req: TagResourceInput) -> Result<TagResourceOutpu
         ));
     }
     let new = parse_tags(tags)?;
-    let arn = req.resource_arn.as_deref().unwrap_or_default();
     let mut state = db.lock();
     let mut t = existing(&state, table, arn)?.clone();
     for (k, v) in new {

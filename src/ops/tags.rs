@@ -17,15 +17,22 @@ pub(crate) fn arn_not_found(arn: &str) -> Error {
     )
 }
 
-/// The table name a ResourceArn names, after DynamoDB's checks of its shape: it must be an
-/// ARN, of DynamoDB, of a table (or a stream) in this request's region.
-pub(crate) fn table_of_arn<'a>(db: &Engine, arn: Option<&'a str>) -> Result<&'a str> {
+/// The ResourceArn member: present and an ARN (DynamoDB checks these first; the shape of
+/// what it names after the other members are present).
+pub(crate) fn resource_arn(arn: Option<&str>) -> Result<&str> {
     let arn = arn.ok_or_else(|| Error::validation("Invalid TableArn"))?;
-    let Some(rest) = arn.strip_prefix("arn:") else {
+    if !arn.starts_with("arn:") {
         return Err(Error::invalid_param(format!(
             "ARNs must start with 'arn:': {arn}"
         )));
-    };
+    }
+    Ok(arn)
+}
+
+/// The table name an ARN (checked by [`resource_arn`]) names: it must be DynamoDB's, of a
+/// table (or a stream) in this request's region.
+pub(crate) fn table_of_arn<'a>(db: &Engine, arn: &'a str) -> Result<&'a str> {
+    let rest = arn.strip_prefix("arn:").unwrap_or(arn);
     let invalid = || {
         Error::validation(format!(
             "Invalid TableArn: Invalid ResourceArn provided as input {arn}"
@@ -55,6 +62,9 @@ pub(crate) fn table_of_arn<'a>(db: &Engine, arn: Option<&'a str>) -> Result<&'a 
     }
     match sub {
         None => Ok(table),
+        Some(s) if s.starts_with("backup/") || s.starts_with("export/") => Err(
+            Error::invalid_param(format!("Provided Arn is not a DynamoDB resource arn: {arn}")),
+        ),
         // A stream is a resource the tag operations accept, but it holds no tags here.
         Some(s) if s.starts_with("stream/") => Err(arn_not_found(arn)),
         Some(_) => Err(Error::invalid_param(format!(

@@ -1,16 +1,17 @@
 //! UntagResource.
 
-use super::tags::{check_key, existing, table_of_arn, too_many_tags, MAX_TAGS};
+use super::tags::{check_key, existing, resource_arn, table_of_arn, too_many_tags, MAX_TAGS};
 use crate::engine::handle::Engine;
 use crate::error::{Error, Result};
 use crate::types::{UntagResourceInput, UntagResourceOutput};
 use crate::validate::{present, Constraints};
 
 pub(crate) fn run(db: &Engine, req: UntagResourceInput) -> Result<UntagResourceOutput> {
-    let table = table_of_arn(db, req.resource_arn.as_deref())?;
+    let arn = resource_arn(req.resource_arn.as_deref())?;
     let mut c = Constraints::default();
     c.not_null("tagKeys", &req.tag_keys);
     c.finish()?;
+    let table = table_of_arn(db, arn)?;
     let keys = present(&req.tag_keys, "tagKeys")?;
     if keys.is_empty() {
         return Err(Error::validation(
@@ -23,7 +24,6 @@ pub(crate) fn run(db: &Engine, req: UntagResourceInput) -> Result<UntagResourceO
     for k in keys {
         check_key(Some(k))?;
     }
-    let arn = req.resource_arn.as_deref().unwrap_or_default();
     let mut state = db.lock();
     let mut t = existing(&state, table, arn)?.clone();
     let before = t.tags.len();

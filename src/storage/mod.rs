@@ -141,6 +141,7 @@ impl State {
         };
         state.load()?;
         state.load_streams()?;
+        state.bind_missing_streams()?;
         Ok(state)
     }
 

@@ -248,6 +248,29 @@ impl State {
         Ok(())
     }
 
+    /// Creates the streams of tables whose description enables one that does not exist (a
+    /// database written before streams were kept): at open, in one transaction.
+    pub(super) fn bind_missing_streams(&mut self) -> Result<()> {
+        let missing: Vec<super::schema::TableMeta> = self
+            .tables
+            .values()
+            .filter(|t| t.stream.is_none() && super::stream_setting(&t.desc).is_some())
+            .cloned()
+            .collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        // At open: an error leaves no state behind (the connection rolls back as it closes).
+        self.conn.execute_batch("BEGIN")?;
+        for t in &missing {
+            if let Some(s) = self.stream_for(&self.conn, t)? {
+                self.stream_created(s);
+            }
+        }
+        self.conn.execute_batch("COMMIT")?;
+        Ok(())
+    }
+
     /// The next sequence number: above every one issued, and roughly the time (so numbers
     /// from a restarted database keep increasing even if every record was trimmed).
     pub(super) fn next_seq(&self, now_ms: i64) -> i64 {
@@ -395,8 +418,13 @@ impl State {
 fn close_open_shard(conn: &Connection, s: &mut Stream, now: i64) -> Result<()> {
     let id = s.id;
     if let Some(shard) = s.shards.last_mut().filter(|sh| sh.is_open()) {
+        // Records trimmed away still count: the shard ends at its last record either way.
         let last = last_seq_in_shard(conn, id, shard.number)?;
-        shard.ending_seq = Some(last.unwrap_or(shard.first_seq).max(shard.first_seq));
+        let end = last
+            .unwrap_or(shard.first_seq)
+            .max(shard.trimmed_through)
+            .max(shard.first_seq);
+        shard.ending_seq = Some(end);
         shard.closed_ms = Some(now);
     }
     Ok(())

@@ -13,6 +13,12 @@ use rusqlite::{params, Connection};
 /// Items whose expiry is further in the past than this are never deleted, as in DynamoDB.
 pub(crate) const MAX_AGE_SECS: i64 = 5 * 365 * 24 * 3600;
 
+/// True when an item whose TTL attribute is `expires` is due for deletion at `now` (both
+/// epoch seconds): in the past, and not more than five years in the past.
+pub(crate) fn is_expired(expires: i64, now: i64) -> bool {
+    expires < now && expires >= now.saturating_sub(MAX_AGE_SECS)
+}
+
 /// A table's TTL setting and its bookkeeping table's statements (names built from integers).
 #[derive(Clone, Debug)]
 pub(crate) struct TtlMeta {
@@ -98,7 +104,7 @@ impl State {
     }
 
     /// Up to `limit` keys of a table's items that expired before `now` (epoch seconds) and
-    /// not more than five years before it, oldest first.
+    /// not more than five years before it, oldest first (the range [`is_expired`] accepts).
     pub fn expired_keys(
         &self,
         table: &str,

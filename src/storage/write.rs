@@ -205,10 +205,28 @@ impl<'s, 'n> WriteBatch<'s, 'n> {
         self.stage(table, pk, sk, None, false)
     }
 
-    /// Stages the delete of an item TTL expired: its stream record names DynamoDB's own
-    /// service as the one who deleted it.
-    pub fn expire(&mut self, table: &'n str, pk: Vec<u8>, sk: Vec<u8>) -> Result<()> {
-        self.stage(table, pk, sk, None, true)
+    /// Stages the delete of an item TTL expired, when its TTL attribute says it expired
+    /// before `now` (epoch seconds): its stream record names DynamoDB's own service as the one
+    /// who deleted it. Returns whether it was staged (an item that is gone or no longer
+    /// expired is left alone).
+    pub fn expire(&mut self, table: &'n str, pk: Vec<u8>, sk: Vec<u8>, now: i64) -> Result<bool> {
+        let t = self
+            .state
+            .tables
+            .get(table)
+            .ok_or_else(Error::resource_not_found)?;
+        let Some(ttl) = &t.ttl else {
+            return Ok(false);
+        };
+        let expiry = match read_stored(&self.state.conn, t, &pk, &sk)? {
+            Some(o) => ttl.stored_expiry(&o.bytes)?,
+            None => None,
+        };
+        if !expiry.is_some_and(|e| super::ttl::is_expired(e, now)) {
+            return Ok(false);
+        }
+        self.stage(table, pk, sk, None, true)?;
+        Ok(true)
     }
 
     /// The item the `i`th staged write replaces (None when there is none), read when it was
