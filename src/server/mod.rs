@@ -473,6 +473,25 @@ mod tests {
         );
     }
 
+    #[tokio::test]
+    async fn each_target_prefix_names_its_own_services_operations() {
+        let db = Database::memory().unwrap();
+        let r = handle(&db, post("DynamoDBStreams_20120810.ListStreams", "{}")).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(body_of(r).await, serde_json::json!({"Streams": []}));
+        for target in [
+            "DynamoDB_20120810.ListStreams",
+            "DynamoDBStreams_20120810.ListTables",
+        ] {
+            let r = handle(&db, post(target, "{}")).await;
+            assert_eq!(
+                body_of(r).await["__type"],
+                "com.amazon.coral.service#UnknownOperationException",
+                "{target}"
+            );
+        }
+    }
+
     /// A streamed body: `left` copies of `chunk`, then `tail`, then an error if `fail`.
     struct Chunks {
         chunk: Bytes,
