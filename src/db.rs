@@ -7,6 +7,7 @@ use crate::types::*;
 use std::path::Path;
 
 pub use crate::engine::handle::DEFAULT_REGION;
+pub use crate::storage::snapshots::SnapshotInfo;
 
 /// A Dynoxide database: in memory or in a SQLite file. Cheap to clone; clones share state.
 #[derive(Clone)]
@@ -280,6 +281,55 @@ impl Database {
     /// background; returns the number of records deleted.
     pub fn trim_streams(&self) -> Result<usize> {
         self.engine.lock().trim_streams()
+    }
+
+    /// Takes a snapshot of the whole database under `name` (1 to 64 letters, digits, `-`,
+    /// `_`, `.`; `auto-` is reserved for automatic ones): a file database writes
+    /// `snapshots/NAME.db` beside its file, an in-memory one keeps the copy in memory.
+    pub fn create_snapshot(&self, name: &str) -> Result<SnapshotInfo> {
+        if name.starts_with(crate::storage::snapshots::AUTO_PREFIX) {
+            return Err(Error::validation(format!(
+                "Invalid snapshot name: {name:?} (names starting with auto- are automatic snapshots)"
+            )));
+        }
+        self.engine.lock().create_snapshot(name, false)
+    }
+
+    /// Takes an automatic snapshot (named `auto-` and the time), keeping the last ten.
+    pub fn create_automatic_snapshot(&self) -> Result<SnapshotInfo> {
+        let mut state = self.engine.lock();
+        let label = crate::ops::create_table::stream_label(self.engine.now())
+            .replace([':', '-'], "")
+            .replace('T', "-");
+        let taken = state.list_snapshots()?;
+        let mut name = format!("{}{label}", crate::storage::snapshots::AUTO_PREFIX);
+        let mut n = 1;
+        while taken.iter().any(|s| s.name == name) {
+            n += 1;
+            name = format!("{}{label}-{n}", crate::storage::snapshots::AUTO_PREFIX);
+        }
+        let info = state.create_snapshot(&name, true)?;
+        state.prune_automatic_snapshots()?;
+        Ok(info)
+    }
+
+    /// Replaces the whole database with a snapshot, atomically: requests see the data before
+    /// or after, never a mix. ClientRequestTokens seen before are forgotten.
+    pub fn restore_snapshot(&self, name: &str) -> Result<()> {
+        let mut state = self.engine.lock();
+        state.restore_snapshot(name)?;
+        self.engine.tokens().clear();
+        Ok(())
+    }
+
+    /// Every snapshot, oldest first.
+    pub fn list_snapshots(&self) -> Result<Vec<SnapshotInfo>> {
+        self.engine.lock().list_snapshots()
+    }
+
+    /// Deletes a snapshot.
+    pub fn delete_snapshot(&self, name: &str) -> Result<()> {
+        self.engine.lock().delete_snapshot(name)
     }
 
     /// Moves this database's clock forward, for every handle on it: TTL expiry, stream

@@ -32,6 +32,6 @@ pub mod types;
 mod validate;
 pub mod wire;
 
-pub use db::{Database, Operation, DEFAULT_REGION};
+pub use db::{Database, Operation, SnapshotInfo, DEFAULT_REGION};
 pub use error::{Error, ErrorCode, Result};
 pub use model::{AttributeValue, Item, Number};

@@ -36,6 +36,11 @@ impl TokenCache {
         }
     }
 
+    /// Forgets every result (the data they were results on was replaced).
+    pub fn clear(&mut self) {
+        self.entries.clear();
+    }
+
     /// Remembers a committed result.
     pub fn remember(&mut self, token: &str, digest: [u8; 32], out: TransactWriteItemsOutput) {
         self.entries

@@ -7,6 +7,7 @@
 pub(crate) mod read;
 pub(crate) mod readers;
 pub(crate) mod schema;
+pub(crate) mod snapshots;
 pub(crate) mod sql;
 pub(crate) mod streams;
 pub(crate) mod ttl;
@@ -63,6 +64,8 @@ pub(crate) struct State {
     last_seq: i64,
     /// The database's clock (tests move it forward).
     pub clock: crate::model::clock::Clock,
+    /// Where snapshots are kept.
+    snapshots: snapshots::Store,
     /// A file database's exclusive lock file, held while open.
     _file_lock: Option<std::fs::File>,
 }
@@ -105,6 +108,8 @@ impl State {
         conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")?;
         let mut state = Self::init(conn)?;
         state._file_lock = Some(lock);
+        let dir = path.parent().unwrap_or(Path::new("."));
+        state.snapshots = snapshots::Store::Dir(dir.join("snapshots"));
         Ok(state)
     }
 
@@ -137,6 +142,7 @@ impl State {
             next_stream_id: 1,
             last_seq: 0,
             clock: Default::default(),
+            snapshots: Default::default(),
             _file_lock: None,
         };
         state.load()?;
@@ -169,6 +175,23 @@ impl State {
             self.next_table_id = self.next_table_id.max(t.id + 1);
             self.tables.insert(t.desc.table_name.clone(), t);
         }
+        Ok(())
+    }
+
+    /// Reads the catalog again after the database's content was replaced (a restore):
+    /// tables, counters, streams; cached statements are dropped.
+    fn reload(&mut self) -> Result<()> {
+        self.conn.flush_prepared_statement_cache();
+        self.tables.clear();
+        self.streams.clear();
+        self.next_table_id = 1;
+        self.next_stream_id = 1;
+        self.conn.execute_batch(CATALOG_SQL)?;
+        self.conn.execute_batch(streams::STREAMS_SQL)?;
+        self.load()?;
+        self.load_streams()?;
+        self.bind_missing_streams()?;
+        self.schema_changed = true;
         Ok(())
     }
 
