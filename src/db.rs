@@ -332,6 +332,11 @@ impl Database {
         self.engine.lock().delete_snapshot(name)
     }
 
+    /// The database clock's time, in epoch seconds (wall time plus any `advance_clock`).
+    pub fn now(&self) -> f64 {
+        self.engine.now()
+    }
+
     /// Moves this database's clock forward, for every handle on it: TTL expiry, stream
     /// retention (24 hours) and shard iterator expiry (15 minutes) follow it, so tests need
     /// not wait.

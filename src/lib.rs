@@ -21,6 +21,7 @@ mod engine;
 pub mod error;
 pub mod explain;
 pub mod expr;
+pub mod mcp;
 pub mod model;
 mod ops;
 pub mod partiql;

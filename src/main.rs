@@ -25,6 +25,51 @@ enum Command {
     Serve(ServeArgs),
     /// Show how a request becomes SQL: its IR, optimised plan, SQL, parameters, query plan.
     Explain(ExplainArgs),
+    /// Serve MCP (Model Context Protocol) tools for coding agents: stdio, or --http.
+    Mcp(McpArgs),
+}
+
+#[derive(Args)]
+struct McpArgs {
+    /// SQLite file to keep data in; in memory when absent.
+    #[arg(long, env = "DYNOXIDE_DB_PATH")]
+    db_path: Option<PathBuf>,
+    /// Serve Streamable HTTP at http://HOST:PORT/mcp instead of stdio.
+    #[arg(long)]
+    http: bool,
+    /// Address to listen on (--http).
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+    /// Port to listen on (--http; 0 picks a free one).
+    #[arg(long, default_value_t = 19280)]
+    port: u16,
+    /// The bearer token HTTP requests must carry; generated and printed to stderr when absent.
+    #[arg(long, env = "DYNOXIDE_MCP_TOKEN", hide_env_values = true)]
+    token: Option<String>,
+    /// Accept HTTP requests without a token.
+    #[arg(long, conflicts_with = "token")]
+    no_auth: bool,
+    /// A host name accepted in Host and Origin headers besides loopback (repeatable).
+    #[arg(long = "allow-host", value_name = "NAME")]
+    allow_host: Vec<String>,
+    /// Refuse every tool that writes.
+    #[arg(long)]
+    read_only: bool,
+    /// Most items a query, scan or PartiQL SELECT returns per call.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    max_items: Option<u64>,
+    /// Most bytes of items a query, scan or PartiQL SELECT returns per call.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    max_size_bytes: Option<u64>,
+    /// A OneTable schema (JSON) describing the entities, given to the agent as context.
+    #[arg(long, value_name = "FILE")]
+    data_model: Option<PathBuf>,
+    /// Seconds between background TTL sweeps and stream trims (0 turns them off).
+    #[arg(long, env = "DYNOXIDE_TTL_INTERVAL", default_value_t = 5.0, value_parser = interval)]
+    ttl_interval: f64,
+    /// Log level or tracing filter (logs go to stderr).
+    #[arg(long, env = "DYNOXIDE_LOG", default_value = "warn")]
+    log: String,
 }
 
 #[derive(Args)]
@@ -85,6 +130,7 @@ fn main() -> std::process::ExitCode {
     let args = match cli.command {
         Some(Command::Serve(a)) => a,
         Some(Command::Explain(e)) => return explain(e),
+        Some(Command::Mcp(m)) => return mcp(m),
         None => cli.serve,
     };
     tracing_subscriber::fmt()
@@ -181,6 +227,120 @@ fn run(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
     result?;
     tracing::info!("stopped");
     Ok(())
+}
+
+fn mcp(args: McpArgs) -> std::process::ExitCode {
+    // stdout carries the protocol on stdio: logs go to stderr only.
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_new(&args.log)
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .init();
+    match run_mcp(args) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("dynoxide mcp: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_mcp(args: McpArgs) -> Result<(), Box<dyn std::error::Error>> {
+    use dynoxide::mcp::{model::DataModel, server, Mcp, Options};
+    let model = match &args.data_model {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let shown = path.display().to_string();
+            Some(DataModel::parse(&shown, &text).map_err(|e| format!("{shown}: {e}"))?)
+        }
+        None => None,
+    };
+    let db = match &args.db_path {
+        Some(p) => Database::new(p)?,
+        None => Database::memory()?,
+    };
+    let options = Options {
+        read_only: args.read_only,
+        max_items: args.max_items.map(|n| n as usize),
+        max_size_bytes: args.max_size_bytes.map(|n| n as usize),
+        storage: match &args.db_path {
+            Some(p) => p.display().to_string(),
+            None => "memory".into(),
+        },
+    };
+    let handler = server::Handler::new(Mcp::new(db.clone(), options, model));
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_io()
+        .enable_time()
+        .build()?;
+    let served = db.clone();
+    let result: Result<(), Box<dyn std::error::Error>> = rt.block_on(async move {
+        let _sweeper = (args.ttl_interval > 0.0).then(|| {
+            dynoxide::server::Sweeper::spawn(
+                served.clone(),
+                std::time::Duration::from_secs_f64(args.ttl_interval),
+            )
+        });
+        if !args.http {
+            server::serve_stdio(handler).await?;
+            return Ok(());
+        }
+        let token = if args.no_auth {
+            None
+        } else {
+            Some(match args.token {
+                Some(t) => t,
+                None => {
+                    let t = new_token();
+                    eprintln!("dynoxide mcp: bearer token {t} (send Authorization: Bearer {t})");
+                    t
+                }
+            })
+        };
+        let mut allowed_hosts = server::HttpAccess::loopback();
+        allowed_hosts.extend(args.allow_host.iter().cloned());
+        let stop = tokio_util::sync::CancellationToken::new();
+        let app = server::http_router(
+            handler,
+            server::HttpAccess {
+                token,
+                allowed_hosts,
+            },
+            stop.clone(),
+        );
+        let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port)).await?;
+        let addr = listener.local_addr()?;
+        println!("Dynoxide MCP listening on http://{addr}/mcp");
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                shutdown_signal().await;
+                stop.cancel();
+            })
+            .await?;
+        Ok(())
+    });
+    rt.shutdown_timeout(dynoxide::server::SHUTDOWN_GRACE);
+    db.checkpoint()?;
+    result
+}
+
+/// A random bearer token: 32 hex digits from the system's random source.
+fn new_token() -> String {
+    use std::io::Read;
+    let mut bytes = [0u8; 16];
+    let random = std::fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut bytes));
+    if random.is_err() {
+        // No /dev/urandom: the time and process id, hashed.
+        use sha2::Digest;
+        let seed = format!("{:?}{}", std::time::SystemTime::now(), std::process::id());
+        bytes.copy_from_slice(&sha2::Sha256::digest(seed.as_bytes())[..16]);
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 async fn shutdown_signal() {

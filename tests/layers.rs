@@ -26,6 +26,7 @@ const LAYERS: &[(&str, u8)] = &[
     // front doors
     ("db", 5),
     ("server", 5),
+    ("mcp", 5),
     ("explain", 5),
     ("lib", 5),
     ("main", 5),
@@ -34,6 +35,7 @@ const LAYERS: &[(&str, u8)] = &[
 /// What `crate::Name` re-exported at the root stands for.
 const ROOT_REEXPORTS: &[(&str, &str)] = &[
     ("Database", "db"),
+    ("SnapshotInfo", "db"),
     ("Error", "error"),
     ("ErrorCode", "error"),
     ("Result", "error"),
