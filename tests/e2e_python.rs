@@ -1,5 +1,5 @@
-//! boto3 and the AWS CLI against the real binary. CI installs both (`.ci/run`) and requires
-//! them; elsewhere the test says loudly that it skipped when they are missing.
+//! boto3, the AWS CLI and the Python MCP SDK against the real binary. CI installs them
+//! (`.ci/run`) and requires them; elsewhere a test says loudly that it skipped when one is missing.
 
 mod common;
 
@@ -62,6 +62,29 @@ fn boto3_streams_ttl_and_tags() {
         ("python3", &["-c", "import boto3"]),
         &["--ttl-interval", "0.1"],
     );
+}
+
+/// The official Python MCP SDK against `dynoxide mcp` (it starts the binary itself, over
+/// stdio and over HTTP).
+#[test]
+fn python_mcp_client() {
+    let probe: (&str, &[&str]) = ("python3", &["-c", "import mcp"]);
+    if !available(probe.0, probe.1) {
+        assert!(
+            !required(),
+            "the Python mcp package is required here but not installed (pip install mcp)"
+        );
+        eprintln!("SKIPPED python mcp client: not installed (pip install mcp)");
+        return;
+    }
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/mcp_client.py");
+    let out = Command::new("python3")
+        .args([script, env!("CARGO_BIN_EXE_dynoxide")])
+        .output()
+        .unwrap();
+    print!("{}", String::from_utf8_lossy(&out.stdout));
+    eprint!("{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "the Python MCP client failed");
 }
 
 #[test]
