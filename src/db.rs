@@ -295,22 +295,35 @@ impl Database {
         self.engine.lock().create_snapshot(name, false)
     }
 
+    /// Takes a snapshot named `snapshot-` and the time (`snapshot-20261204-170102.345`).
+    pub fn create_timestamped_snapshot(&self) -> Result<SnapshotInfo> {
+        let mut state = self.engine.lock();
+        let name = self.timestamped(&state, "snapshot-")?;
+        state.create_snapshot(&name, false)
+    }
+
     /// Takes an automatic snapshot (named `auto-` and the time), keeping the last ten.
     pub fn create_automatic_snapshot(&self) -> Result<SnapshotInfo> {
         let mut state = self.engine.lock();
+        let name = self.timestamped(&state, crate::storage::snapshots::AUTO_PREFIX)?;
+        let info = state.create_snapshot(&name, true)?;
+        state.prune_automatic_snapshots()?;
+        Ok(info)
+    }
+
+    /// A snapshot name from a prefix and the clock's time, free among the snapshots.
+    fn timestamped(&self, state: &crate::storage::State, prefix: &str) -> Result<String> {
         let label = crate::ops::create_table::stream_label(self.engine.now())
             .replace([':', '-'], "")
             .replace('T', "-");
         let taken = state.list_snapshots()?;
-        let mut name = format!("{}{label}", crate::storage::snapshots::AUTO_PREFIX);
+        let mut name = format!("{prefix}{label}");
         let mut n = 1;
         while taken.iter().any(|s| s.name == name) {
             n += 1;
-            name = format!("{}{label}-{n}", crate::storage::snapshots::AUTO_PREFIX);
+            name = format!("{prefix}{label}-{n}");
         }
-        let info = state.create_snapshot(&name, true)?;
-        state.prune_automatic_snapshots()?;
-        Ok(info)
+        Ok(name)
     }
 
     /// Replaces the whole database with a snapshot, atomically: requests see the data before

@@ -537,3 +537,53 @@ fn a_malformed_data_model_is_refused_at_start() {
         "{err}"
     );
 }
+
+#[test]
+fn protocol_hygiene_on_stdio() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dynoxide"))
+        .args(["mcp", "--ttl-interval", "0", "--log", "error"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut replies = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut send = |line: &str| {
+        writeln!(stdin, "{line}").unwrap();
+        stdin.flush().unwrap();
+    };
+    let mut next = || -> Value { serde_json::from_str(&replies.next().unwrap().unwrap()).unwrap() };
+    // A probe before initialize: method not found, and the session goes on.
+    send(r#"{"jsonrpc":"2.0","id":"probe","method":"server/probe"}"#);
+    let r = next();
+    assert_eq!(
+        (r["id"].clone(), r["error"]["code"].clone()),
+        (json!("probe"), json!(-32601))
+    );
+    send(r#"{"jsonrpc":"2.0","method":"notifications/early"}"#);
+    send("this is not json");
+    let r = next();
+    assert_eq!(r["error"]["code"], json!(-32700));
+    send(
+        r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}"#,
+    );
+    let r = next();
+    assert_eq!(r["id"], json!(1));
+    assert_eq!(r["result"]["serverInfo"]["name"], json!("dynoxide"));
+    send(r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#);
+    send(r#"{"jsonrpc":"2.0","id":2,"method":"no/such"}"#);
+    let r = next();
+    assert_eq!(
+        (r["id"].clone(), r["error"]["code"].clone()),
+        (json!(2), json!(-32601))
+    );
+    send(
+        r#"{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"list_tables","arguments":{}}}"#,
+    );
+    let r = next();
+    assert_eq!(r["result"]["structuredContent"]["TableNames"], json!([]));
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+}

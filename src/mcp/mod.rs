@@ -213,12 +213,7 @@ impl Mcp {
             Action::CreateSnapshot => {
                 let info = match request.get("Name").and_then(Value::as_str) {
                     Some(name) => db.create_snapshot(name)?,
-                    None => {
-                        let label = crate::ops::create_table::stream_label(db_now(db))
-                            .replace([':', '-'], "")
-                            .replace('T', "-");
-                        db.create_snapshot(&format!("snapshot-{label}"))?
-                    }
+                    None => db.create_timestamped_snapshot()?,
                 };
                 Outcome::done(json!(info))
             }
@@ -373,11 +368,6 @@ impl Mcp {
     }
 }
 
-/// The database's clock, in epoch seconds.
-fn db_now(db: &Database) -> f64 {
-    db.now()
-}
-
 /// True when a PartiQL statement is a SELECT (the first word, any case).
 fn is_select(statement: &str) -> bool {
     statement
@@ -509,5 +499,12 @@ mod tests {
             panic!()
         };
         assert_eq!(value["Table"]["ItemCount"], json!(30));
+        let Some(Outcome::Done { value, .. }) = m.call("create_snapshot", &args(json!({}))) else {
+            panic!()
+        };
+        assert!(
+            value["name"].as_str().unwrap().starts_with("snapshot-"),
+            "{value}"
+        );
     }
 }

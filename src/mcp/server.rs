@@ -151,6 +151,14 @@ pub async fn serve_stdio(handler: Handler) -> std::io::Result<()> {
         let mut lines = tokio::io::BufReader::new(tokio::io::stdin()).lines();
         let mut initialized = false;
         while let Ok(Some(line)) = lines.next_line().await {
+            if line.trim().is_empty() {
+                continue;
+            }
+            // rmcp ignores a line that is not JSON; JSON-RPC answers it with a parse error.
+            if serde_json::from_str::<serde::de::IgnoredAny>(&line).is_err() {
+                let _ = out_tx.send(format!("{}\n", parse_error()).into_bytes());
+                continue;
+            }
             if !initialized {
                 match early_message(&line) {
                     Early::Forward { initialize } => initialized = initialize,
@@ -181,6 +189,11 @@ pub async fn serve_stdio(handler: Handler) -> std::io::Result<()> {
     let _ = from_rmcp.await;
     let _ = writer.await;
     Ok(())
+}
+
+/// JSON-RPC's answer to a line that is not JSON.
+fn parse_error() -> Value {
+    json!({"jsonrpc": "2.0", "id": null, "error": {"code": -32700, "message": "Parse error"}})
 }
 
 /// What to do with a message that arrives before `initialize`.
