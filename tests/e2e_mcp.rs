@@ -587,3 +587,55 @@ fn protocol_hygiene_on_stdio() {
     drop(stdin);
     assert!(child.wait().unwrap().success());
 }
+
+#[tokio::test]
+async fn the_size_cap_pages_to_every_item() {
+    let client = stdio(&["--max-size-bytes", "300"]).await;
+    let (_, err) = call(
+        &client,
+        "create_table",
+        json!({"table_name": "big", "billing_mode": "PAY_PER_REQUEST",
+            "attribute_definitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+            "key_schema": [{"AttributeName": "pk", "KeyType": "HASH"}]}),
+    )
+    .await;
+    assert!(!err);
+    let items: Vec<Value> = (0..12)
+        .map(|i| json!({"pk": {"S": format!("k{i:02}")}, "pad": {"S": "p".repeat(60)}}))
+        .collect();
+    call(
+        &client,
+        "bulk_put_items",
+        json!({"table_name": "big", "items": items}),
+    )
+    .await;
+    let mut seen = BTreeSet::new();
+    let mut start = Value::Null;
+    let mut pages = 0;
+    loop {
+        let mut args = json!({"table_name": "big"});
+        if !start.is_null() {
+            args["exclusive_start_key"] = start.clone();
+        }
+        let (v, err) = call(&client, "scan", args).await;
+        assert!(!err, "{v}");
+        let page = v["Items"].as_array().unwrap();
+        assert!(!page.is_empty());
+        assert!(serde_json::to_string(page).unwrap().len() <= 300 + 120);
+        for it in page {
+            seen.insert(it["pk"]["S"].as_str().unwrap().to_string());
+        }
+        pages += 1;
+        start = v.get("LastEvaluatedKey").cloned().unwrap_or(Value::Null);
+        if start.is_null() {
+            break;
+        }
+        assert!(v["_notes"][0]
+            .as_str()
+            .unwrap()
+            .contains("--max-size-bytes"));
+    }
+    assert_eq!(seen.len(), 12);
+    assert!(pages >= 4, "{pages} pages");
+    client.cancel().await.unwrap();
+}
