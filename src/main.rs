@@ -46,11 +46,11 @@ struct McpArgs {
     /// The bearer token HTTP requests must carry; generated and printed to stderr when absent.
     #[arg(long, env = "DYNOXIDE_MCP_TOKEN", hide_env_values = true)]
     token: Option<String>,
-    /// Accept HTTP requests without a token.
-    #[arg(long, conflicts_with = "token")]
+    /// Accept HTTP requests without a token (loopback addresses only; a token given is ignored).
+    #[arg(long, requires = "http")]
     no_auth: bool,
     /// A host name accepted in Host and Origin headers besides loopback (repeatable).
-    #[arg(long = "allow-host", value_name = "NAME")]
+    #[arg(long = "allow-host", value_name = "NAME", requires = "http")]
     allow_host: Vec<String>,
     /// Refuse every tool that writes.
     #[arg(long)]
@@ -280,7 +280,8 @@ fn run_mcp(args: McpArgs) -> Result<(), Box<dyn std::error::Error>> {
         .build()?;
     let served = db.clone();
     let result: Result<(), Box<dyn std::error::Error>> = rt.block_on(async move {
-        let _sweeper = (args.ttl_interval > 0.0).then(|| {
+        // Read-only means nothing changes the data, the background sweep included.
+        let _sweeper = (args.ttl_interval > 0.0 && !args.read_only).then(|| {
             dynoxide::server::Sweeper::spawn(
                 served.clone(),
                 std::time::Duration::from_secs_f64(args.ttl_interval),
@@ -291,9 +292,23 @@ fn run_mcp(args: McpArgs) -> Result<(), Box<dyn std::error::Error>> {
             return Ok(());
         }
         let token = if args.no_auth {
+            let loopback = args
+                .host
+                .parse::<std::net::IpAddr>()
+                .map_or(args.host == "localhost", |ip| ip.is_loopback());
+            if !loopback {
+                return Err(format!(
+                    "--no-auth is refused on {}: without a token anyone who can reach the port gets the database; listen on a loopback address or use a token",
+                    args.host
+                )
+                .into());
+            }
             None
         } else {
             Some(match args.token {
+                Some(t) if t.len() < 8 => {
+                    return Err("the token must be at least 8 characters".into())
+                }
                 Some(t) => t,
                 None => {
                     let t = new_token();

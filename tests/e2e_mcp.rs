@@ -452,7 +452,7 @@ async fn http_needs_the_token_and_serves_the_same_tools() {
     .unwrap();
     let (mut child, url) = http_server(&[
         "--token",
-        "s3cret",
+        "s3cret-token",
         "--data-model",
         model.path().to_str().unwrap(),
     ]);
@@ -467,7 +467,7 @@ async fn http_needs_the_token_and_serves_the_same_tools() {
     assert!(wrong.await.is_err());
     let client = ()
         .serve(StreamableHttpClientTransport::from_config(
-            StreamableHttpClientTransportConfig::with_uri(url.clone()).auth_header("s3cret"),
+            StreamableHttpClientTransportConfig::with_uri(url.clone()).auth_header("s3cret-token"),
         ))
         .await
         .unwrap();
@@ -511,7 +511,7 @@ async fn http_needs_the_token_and_serves_the_same_tools() {
         let _ = s.read_to_string(&mut reply);
         reply.split_whitespace().nth(1).unwrap_or("").to_string()
     };
-    assert_eq!(status("evil.example", "s3cret"), "403");
+    assert_eq!(status("evil.example", "s3cret-token"), "403");
     assert_eq!(status(&addr, "wrong"), "401");
     let _ = child.kill();
     let _ = child.wait();
@@ -566,6 +566,12 @@ fn protocol_hygiene_on_stdio() {
     send("this is not json");
     let r = next();
     assert_eq!(r["error"]["code"], json!(-32700));
+    // A malformed initialize is answered with an error, and the guard stays up.
+    send(r#"{"jsonrpc":"2.0","id":"bad","method":"initialize","params":{"nonsense":true}}"#);
+    let r = next();
+    assert_eq!(r["id"], json!("bad"));
+    assert!(r["error"].is_object(), "{r}");
+    send(r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#);
     send(
         r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}"#,
     );
@@ -638,4 +644,25 @@ async fn the_size_cap_pages_to_every_item() {
     assert_eq!(seen.len(), 12);
     assert!(pages >= 4, "{pages} pages");
     client.cancel().await.unwrap();
+}
+
+#[test]
+fn no_auth_is_refused_off_loopback_and_short_tokens_are_refused() {
+    for args in [
+        vec!["--no-auth", "--host", "0.0.0.0"],
+        vec!["--token", "short"],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_dynoxide"))
+            .args(["mcp", "--http", "--port", "0"])
+            .args(&args)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("--no-auth is refused") || err.contains("at least 8"),
+            "{err}"
+        );
+    }
 }

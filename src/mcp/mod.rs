@@ -188,12 +188,27 @@ impl Mcp {
                 self.capped_read("ExecuteStatement", request)?
             }
             Action::Operation("DeleteTable") => {
+                // Only a delete that can succeed is worth a snapshot (and a pruned older one).
+                let table =
+                    db.execute("DescribeTable", json!({"TableName": request["TableName"]}))?;
+                if table["Table"]["DeletionProtectionEnabled"] == json!(true) {
+                    // DynamoDB's refusal, without a snapshot.
+                    return Ok(Outcome::done(
+                        db.execute("DeleteTable", Value::Object(request))?,
+                    ));
+                }
                 let snap = db.create_automatic_snapshot()?;
-                let out = db.execute("DeleteTable", Value::Object(request))?;
+                let out = match db.execute("DeleteTable", Value::Object(request)) {
+                    Ok(out) => out,
+                    Err(e) => {
+                        let _ = db.delete_snapshot(&snap.name);
+                        return Err(e);
+                    }
+                };
                 Outcome::Done {
                     value: out,
                     note: Some(format!(
-                        "An automatic snapshot was taken first: restore_snapshot {{\"name\": \"{}\"}} brings the table back.",
+                        "An automatic snapshot of the whole database was taken first: restore_snapshot {{\"name\": \"{}\"}} puts every table back as it was then (later writes to other tables included).",
                         snap.name
                     )),
                 }
@@ -237,8 +252,9 @@ impl Mcp {
     fn capped_read(&self, op: &str, mut request: Map<String, Value>) -> crate::Result<Outcome> {
         let mut notes = Vec::new();
         if let Some(max) = self.options.max_items {
-            let asked = request.get("Limit").and_then(Value::as_u64);
-            if asked.is_none_or(|l| l > max as u64) {
+            // A negative or zero Limit is left for DynamoDB's own error.
+            let asked = request.get("Limit").and_then(Value::as_i64);
+            if asked.is_none_or(|l| l > max as i64) {
                 request.insert("Limit".into(), json!(max));
             }
         }
@@ -286,7 +302,36 @@ impl Mcp {
     /// Writes any number of items to one table, 25 per BatchWriteItem.
     fn bulk_put(&self, request: Map<String, Value>) -> crate::Result<Outcome> {
         let table = request["TableName"].clone();
-        let items = request["Items"].as_array().cloned().unwrap_or_default();
+        let mut items = request["Items"].as_array().cloned().unwrap_or_default();
+        // Two items with one key: the last wins, as consecutive puts would (BatchWriteItem
+        // refuses duplicates within one call, so they are merged before chunking).
+        let described = self
+            .db
+            .execute("DescribeTable", json!({"TableName": table}))?;
+        let key_names: Vec<String> = described["Table"]["KeySchema"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|k| k["AttributeName"].as_str().map(String::from))
+            .collect();
+        let key_of = |item: &Value| -> String {
+            key_names
+                .iter()
+                .map(|k| item[k.as_str()].to_string())
+                .collect::<Vec<_>>()
+                .join("\u{0}")
+        };
+        let mut last = std::collections::HashMap::new();
+        for (i, item) in items.iter().enumerate() {
+            last.insert(key_of(item), i);
+        }
+        let total = items.len();
+        let mut i = 0;
+        items.retain(|item| {
+            let keep = last.get(&key_of(item)) == Some(&i);
+            i += 1;
+            keep
+        });
         let mut written = 0usize;
         for chunk in items.chunks(BULK_CHUNK) {
             let puts: Vec<Value> = chunk
@@ -307,7 +352,9 @@ impl Mcp {
             })?;
             written += chunk.len();
         }
-        Ok(Outcome::done(json!({"Written": written})))
+        Ok(Outcome::done(
+            json!({"Written": written, "DuplicateKeysMerged": total - items.len()}),
+        ))
     }
 
     /// Tables (keys, indexes, counts, sizes, stream, TTL), the server's rails, the model.
@@ -368,12 +415,25 @@ impl Mcp {
     }
 }
 
-/// True when a PartiQL statement is a SELECT (the first word, any case).
+/// True when a PartiQL statement only reads: its first word (after comments, which PartiQL
+/// allows before it) is SELECT, or EXISTS (a transaction's check).
 fn is_select(statement: &str) -> bool {
-    statement
-        .trim_start()
-        .get(..6)
-        .is_some_and(|w| w.eq_ignore_ascii_case("select"))
+    let mut rest = statement;
+    loop {
+        rest = rest.trim_start();
+        if let Some(after) = rest.strip_prefix("--") {
+            rest = after.split_once('\n').map_or("", |(_, r)| r);
+        } else if let Some(after) = rest.strip_prefix("/*") {
+            rest = after.split_once("*/").map_or("", |(_, r)| r);
+        } else {
+            break;
+        }
+    }
+    let word: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect();
+    word.eq_ignore_ascii_case("select") || word.eq_ignore_ascii_case("exists")
 }
 
 #[cfg(test)]
@@ -407,7 +467,10 @@ mod tests {
                 &args(json!({"table_name": "users", "items": items})),
             )
             .unwrap();
-        assert_eq!(out, Outcome::done(json!({"Written": 30})));
+        assert_eq!(
+            out,
+            Outcome::done(json!({"Written": 30, "DuplicateKeysMerged": 0}))
+        );
     }
 
     #[test]
@@ -442,6 +505,43 @@ mod tests {
             start = value["LastEvaluatedKey"].clone();
         }
         assert_eq!(seen, 30);
+    }
+
+    #[test]
+    fn statements_that_only_read() {
+        assert!(is_select("select * from t"));
+        assert!(is_select("/* why */ SELECT * FROM t"));
+        assert!(is_select("-- note\n  SELECT x FROM t"));
+        assert!(is_select("EXISTS(SELECT * FROM t WHERE pk = 'a')"));
+        assert!(!is_select("SELECTED"));
+        assert!(!is_select("/* SELECT */ DELETE FROM t WHERE pk = 'a'"));
+        assert!(!is_select("-- SELECT\nUPDATE t SET a = 1 WHERE pk = 'a'"));
+    }
+
+    #[test]
+    fn bulk_puts_merge_duplicate_keys_across_chunks() {
+        let m = mcp(Options::default());
+        create(&m);
+        let items: Vec<Value> = (0..40)
+            .map(|i| json!({"pk": {"S": "d"}, "sk": {"N": (i % 20).to_string()}, "v": {"N": i.to_string()}}))
+            .collect();
+        let out = m
+            .call(
+                "bulk_put_items",
+                &args(json!({"table_name": "users", "items": items})),
+            )
+            .unwrap();
+        assert_eq!(
+            out,
+            Outcome::done(json!({"Written": 20, "DuplicateKeysMerged": 20}))
+        );
+        let Some(Outcome::Done { value, .. }) = m.call(
+            "get_item",
+            &args(json!({"table_name": "users", "key": {"pk": {"S": "d"}, "sk": {"N": "3"}}})),
+        ) else {
+            panic!()
+        };
+        assert_eq!(value["Item"]["v"], json!({"N": "23"}), "the last item wins");
     }
 
     #[test]

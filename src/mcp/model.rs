@@ -70,8 +70,7 @@ fn object_at<'a>(v: Option<&'a Value>, path: &str) -> Result<&'a Map<String, Val
 impl DataModel {
     /// Parses a OneTable schema; the error names the path of what is wrong.
     pub fn parse(source: &str, text: &str) -> Result<DataModel, String> {
-        let root: Value =
-            serde_json::from_str(text).map_err(|e| format!("{source}: not JSON: {e}"))?;
+        let root: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
         let root_obj = object_at(Some(&root), "(top level)")?;
         let mut indexes = Vec::new();
         for (name, ix) in object_at(root_obj.get("indexes"), "indexes")? {
@@ -292,6 +291,6 @@ mod tests {
         );
         assert!(DataModel::parse("app.json", "{")
             .unwrap_err()
-            .starts_with("app.json: not JSON"));
+            .starts_with("not JSON"));
     }
 }

@@ -136,32 +136,46 @@ pub async fn serve_stdio(handler: Handler) -> std::io::Result<()> {
             }
         }
     });
+    // Set once rmcp has answered initialize: the guard on early messages is lifted then.
+    let ready = Arc::new(std::sync::atomic::AtomicBool::new(false));
     // rmcp's output -> stdout.
     let from_rmcp = {
-        let out_tx = out_tx.clone();
+        let (out_tx, ready) = (out_tx.clone(), Arc::clone(&ready));
         tokio::spawn(async move {
             let mut lines = tokio::io::BufReader::new(&mut our_read).lines();
             while let Ok(Some(line)) = lines.next_line().await {
+                if !ready.load(std::sync::atomic::Ordering::SeqCst) && is_initialize_result(&line) {
+                    ready.store(true, std::sync::atomic::Ordering::SeqCst);
+                }
                 let _ = out_tx.send(format!("{line}\n").into_bytes());
             }
         })
     };
-    // stdin -> rmcp, guarded until initialize.
+    // stdin -> rmcp, guarded until initialize succeeded.
     let to_rmcp = tokio::spawn(async move {
-        let mut lines = tokio::io::BufReader::new(tokio::io::stdin()).lines();
-        let mut initialized = false;
-        while let Ok(Some(line)) = lines.next_line().await {
+        let mut input = tokio::io::BufReader::new(tokio::io::stdin());
+        let mut raw = Vec::new();
+        loop {
+            raw.clear();
+            match input.read_until(b'\n', &mut raw).await {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {}
+            }
+            let line = String::from_utf8_lossy(&raw);
+            let line = line.trim_end_matches(['\n', '\r']);
             if line.trim().is_empty() {
                 continue;
             }
             // rmcp ignores a line that is not JSON; JSON-RPC answers it with a parse error.
-            if serde_json::from_str::<serde::de::IgnoredAny>(&line).is_err() {
+            if std::str::from_utf8(&raw).is_err()
+                || serde_json::from_str::<serde::de::IgnoredAny>(line).is_err()
+            {
                 let _ = out_tx.send(format!("{}\n", parse_error()).into_bytes());
                 continue;
             }
-            if !initialized {
-                match early_message(&line) {
-                    Early::Forward { initialize } => initialized = initialize,
+            if !ready.load(std::sync::atomic::Ordering::SeqCst) {
+                match early_message(line) {
+                    Early::Forward => {}
                     Early::Drop => continue,
                     Early::Answer(reply) => {
                         let _ = out_tx.send(format!("{reply}\n").into_bytes());
@@ -180,15 +194,26 @@ pub async fn serve_stdio(handler: Handler) -> std::io::Result<()> {
         // EOF: rmcp sees its input close and ends the session.
         let _ = our_write.shutdown().await;
     });
-    let served = handler
-        .serve((their_read, their_write))
-        .await
-        .map_err(std::io::Error::other)?;
-    let _ = served.waiting().await;
+    match handler.serve((their_read, their_write)).await {
+        Ok(served) => {
+            let _ = served.waiting().await;
+        }
+        // Input closed (or the client gave up) before a session began: nothing to serve.
+        Err(e) => tracing::debug!("no MCP session: {e}"),
+    }
     to_rmcp.abort();
     let _ = from_rmcp.await;
     let _ = writer.await;
     Ok(())
+}
+
+/// True for rmcp's successful answer to `initialize`.
+fn is_initialize_result(line: &str) -> bool {
+    serde_json::from_str::<Value>(line).is_ok_and(|m| {
+        m.get("result")
+            .and_then(|r| r.get("protocolVersion"))
+            .is_some()
+    })
 }
 
 /// JSON-RPC's answer to a line that is not JSON.
@@ -199,7 +224,7 @@ fn parse_error() -> Value {
 /// What to do with a message that arrives before `initialize`.
 enum Early {
     /// Pass it to rmcp (`initialize`, `ping`, or something rmcp answers itself).
-    Forward { initialize: bool },
+    Forward,
     /// A notification or response before the session exists: ignored.
     Drop,
     /// A request for another method: answered here.
@@ -209,13 +234,12 @@ enum Early {
 fn early_message(line: &str) -> Early {
     let Ok(msg) = serde_json::from_str::<Value>(line) else {
         // Not JSON: rmcp answers (or ignores) malformed input itself.
-        return Early::Forward { initialize: false };
+        return Early::Forward;
     };
     let method = msg.get("method").and_then(Value::as_str);
     let id = msg.get("id").filter(|id| !id.is_null());
     match (method, id) {
-        (Some("initialize"), _) => Early::Forward { initialize: true },
-        (Some("ping"), _) => Early::Forward { initialize: false },
+        (Some("initialize" | "ping"), _) => Early::Forward,
         (Some(method), Some(id)) => Early::Answer(json!({
             "jsonrpc": "2.0",
             "id": id,
@@ -224,7 +248,7 @@ fn early_message(line: &str) -> Early {
         (Some(_), None) => Early::Drop,
         // No method: a response, or not JSON-RPC at all; rmcp answers malformed requests.
         (None, Some(_)) => Early::Drop,
-        (None, None) => Early::Forward { initialize: false },
+        (None, None) => Early::Forward,
     }
 }
 
@@ -249,7 +273,7 @@ impl HttpAccess {
         let name = strip_port(host);
         self.allowed_hosts
             .iter()
-            .any(|h| h.eq_ignore_ascii_case(name))
+            .any(|h| strip_port(h).eq_ignore_ascii_case(name))
     }
 
     /// The answer for a request that may not proceed, or None.
@@ -350,7 +374,13 @@ mod tests {
     fn early_messages_are_answered_or_dropped() {
         assert!(matches!(
             early_message(r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}"#),
-            Early::Forward { initialize: true }
+            Early::Forward
+        ));
+        assert!(is_initialize_result(
+            r#"{"jsonrpc":"2.0","id":1,"result":{"protocolVersion":"2025-06-18"}}"#
+        ));
+        assert!(!is_initialize_result(
+            r#"{"jsonrpc":"2.0","id":1,"error":{"code":-32600,"message":"Invalid request"}}"#
         ));
         let Early::Answer(reply) = early_message(r#"{"jsonrpc":"2.0","id":7,"method":"probe/x"}"#)
         else {

@@ -108,8 +108,12 @@ impl State {
         conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")?;
         let mut state = Self::init(conn)?;
         state._file_lock = Some(lock);
+        // snapshots/<file name>/: databases in one folder keep their snapshots apart.
         let dir = path.parent().unwrap_or(Path::new("."));
-        state.snapshots = snapshots::Store::Dir(dir.join("snapshots"));
+        let own = path
+            .file_name()
+            .map_or_else(|| "db".into(), |n| n.to_os_string());
+        state.snapshots = snapshots::Store::Dir(dir.join("snapshots").join(own));
         Ok(state)
     }
 
@@ -151,6 +155,32 @@ impl State {
         Ok(state)
     }
 
+    /// Checks that a database's catalog can be loaded by this build (every row readable, in
+    /// a format this build reads, its tables present), without changing anything.
+    fn check_catalog(conn: &Connection) -> Result<()> {
+        let rows: Vec<String> = {
+            let mut stmt = conn.prepare("SELECT meta FROM dynoxide_catalog")?;
+            let rows = stmt.query_map([], |r| r.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        for meta in rows {
+            let stored: StoredTable = serde_json::from_str(&meta)
+                .map_err(|e| Error::internal(format!("catalog entry is corrupt: {e}")))?;
+            if stored.format > CATALOG_FORMAT {
+                return Err(Error::internal(format!(
+                    "written by a newer Dynoxide (catalog format {}, this build reads {CATALOG_FORMAT})",
+                    stored.format
+                )));
+            }
+            let t = table_meta(stored)?;
+            count(conn, &t.sql.name)?;
+            for ix in &t.indexes {
+                count(conn, &ix.sql.name)?;
+            }
+        }
+        Ok(())
+    }
+
     fn load(&mut self) -> Result<()> {
         let rows: Vec<String> = {
             let mut stmt = self.conn.prepare("SELECT meta FROM dynoxide_catalog")?;
@@ -181,6 +211,8 @@ impl State {
     /// Reads the catalog again after the database's content was replaced (a restore):
     /// tables, counters, streams; cached statements are dropped.
     fn reload(&mut self) -> Result<()> {
+        // Whatever happens next, readers must not keep the catalog of the replaced data.
+        self.schema_changed = true;
         self.conn.flush_prepared_statement_cache();
         self.tables.clear();
         self.streams.clear();

@@ -162,7 +162,13 @@ impl State {
                 out
             }
         };
-        out.sort_by(|a, b| a.created.total_cmp(&b.created).then(a.name.cmp(&b.name)));
+        // Same-millisecond names end -2, -3, ... -10: shorter names first keeps that order.
+        out.sort_by(|a, b| {
+            a.created
+                .total_cmp(&b.created)
+                .then(a.name.len().cmp(&b.name.len()))
+                .then(a.name.cmp(&b.name))
+        });
         Ok(out)
     }
 
@@ -198,6 +204,13 @@ impl State {
                 &opened
             }
         };
+        // A snapshot this build cannot load is refused before anything is replaced.
+        State::check_catalog(src).map_err(|e| {
+            Error::validation(format!(
+                "Snapshot {name} cannot be restored: {}",
+                e.message()
+            ))
+        })?;
         // One step: the destination is locked for the whole copy, so readers see the data
         // before or after it, never between.
         copy_all(src, &mut self.conn)?;
