@@ -158,50 +158,11 @@ impl State {
     /// Checks that a database's catalog can be loaded by this build (every row readable, in
     /// a format this build reads, its tables present), without changing anything.
     fn check_catalog(conn: &Connection) -> Result<()> {
-        let rows: Vec<String> = {
-            let mut stmt = conn.prepare("SELECT meta FROM dynoxide_catalog")?;
-            let rows = stmt.query_map([], |r| r.get(0))?;
-            rows.collect::<rusqlite::Result<_>>()?
-        };
-        for meta in rows {
-            let stored: StoredTable = serde_json::from_str(&meta)
-                .map_err(|e| Error::internal(format!("catalog entry is corrupt: {e}")))?;
-            if stored.format > CATALOG_FORMAT {
-                return Err(Error::internal(format!(
-                    "written by a newer Dynoxide (catalog format {}, this build reads {CATALOG_FORMAT})",
-                    stored.format
-                )));
-            }
-            let t = table_meta(stored)?;
-            count(conn, &t.sql.name)?;
-            for ix in &t.indexes {
-                count(conn, &ix.sql.name)?;
-            }
-        }
-        Ok(())
+        read_catalog(conn).map(|_| ())
     }
 
     fn load(&mut self) -> Result<()> {
-        let rows: Vec<String> = {
-            let mut stmt = self.conn.prepare("SELECT meta FROM dynoxide_catalog")?;
-            let rows = stmt.query_map([], |r| r.get(0))?;
-            rows.collect::<rusqlite::Result<_>>()?
-        };
-        for meta in rows {
-            let stored: StoredTable = serde_json::from_str(&meta)
-                .map_err(|e| Error::internal(format!("catalog entry is corrupt: {e}")))?;
-            if stored.format > CATALOG_FORMAT {
-                return Err(Error::internal(format!(
-                    "the database was written by a newer Dynoxide (catalog format {}, this build reads {CATALOG_FORMAT})",
-                    stored.format
-                )));
-            }
-            let mut t = table_meta(stored)?;
-            // Counters are not persisted: recompute them, so they are exact after any stop.
-            (t.item_count, t.size_bytes) = count(&self.conn, &t.sql.name)?;
-            for ix in &mut t.indexes {
-                (ix.item_count, ix.size_bytes) = count(&self.conn, &ix.sql.name)?;
-            }
+        for t in read_catalog(&self.conn)? {
             self.next_table_id = self.next_table_id.max(t.id + 1);
             self.tables.insert(t.desc.table_name.clone(), t);
         }
@@ -567,6 +528,34 @@ fn table_meta(stored: StoredTable) -> Result<TableMeta> {
         stream: None,
         desc,
     })
+}
+
+/// Every table of a database's catalog, its counters computed from its SQLite tables (they
+/// are not persisted, so they are exact after any stop).
+fn read_catalog(conn: &Connection) -> Result<Vec<TableMeta>> {
+    let rows: Vec<String> = {
+        let mut stmt = conn.prepare("SELECT meta FROM dynoxide_catalog")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut out = Vec::with_capacity(rows.len());
+    for meta in rows {
+        let stored: StoredTable = serde_json::from_str(&meta)
+            .map_err(|e| Error::internal(format!("catalog entry is corrupt: {e}")))?;
+        if stored.format > CATALOG_FORMAT {
+            return Err(Error::internal(format!(
+                "the database was written by a newer Dynoxide (catalog format {}, this build reads {CATALOG_FORMAT})",
+                stored.format
+            )));
+        }
+        let mut t = table_meta(stored)?;
+        (t.item_count, t.size_bytes) = count(conn, &t.sql.name)?;
+        for ix in &mut t.indexes {
+            (ix.item_count, ix.size_bytes) = count(conn, &ix.sql.name)?;
+        }
+        out.push(t);
+    }
+    Ok(out)
 }
 
 /// Rewrites a table's catalog row (inside the caller's transaction).
