@@ -6,6 +6,7 @@ use crate::ops;
 use crate::types::*;
 use std::path::Path;
 
+pub use crate::engine::bulk::Loaded;
 pub use crate::engine::handle::DEFAULT_REGION;
 pub use crate::storage::snapshots::SnapshotInfo;
 
@@ -281,6 +282,13 @@ impl Database {
     /// background; returns the number of records deleted.
     pub fn trim_streams(&self) -> Result<usize> {
         self.engine.lock().trim_streams()
+    }
+
+    /// Loads items into a table (an import): each is checked as PutItem checks it, and those
+    /// that pass are written in one transaction, indexes and counters maintained, without
+    /// stream records. The refused ones are listed by position with DynamoDB's error.
+    pub fn bulk_put(&self, table: &str, items: &[crate::model::Item]) -> Result<Loaded> {
+        crate::engine::bulk::put_items(&self.engine, table, items)
     }
 
     /// Takes a snapshot of the whole database under `name` (1 to 64 letters, digits, `-`,

@@ -21,6 +21,7 @@ mod engine;
 pub mod error;
 pub mod explain;
 pub mod expr;
+pub mod import;
 pub mod mcp;
 pub mod model;
 mod ops;
@@ -33,6 +34,6 @@ pub mod types;
 mod validate;
 pub mod wire;
 
-pub use db::{Database, Operation, SnapshotInfo, DEFAULT_REGION};
+pub use db::{Database, Loaded, Operation, SnapshotInfo, DEFAULT_REGION};
 pub use error::{Error, ErrorCode, Result};
 pub use model::{AttributeValue, Item, Number};

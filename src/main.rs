@@ -27,6 +27,30 @@ enum Command {
     Explain(ExplainArgs),
     /// Serve MCP (Model Context Protocol) tools for coding agents: stdio, or --http.
     Mcp(McpArgs),
+    /// Import a DynamoDB Export (as downloaded from S3) into a database file.
+    Import(ImportArgs),
+}
+
+#[derive(Args)]
+struct ImportArgs {
+    /// The export folder: DIR/<Table>/data/*.json.gz (also .json, .jsonl, .jsonl.gz).
+    #[arg(long, value_name = "DIR")]
+    source: PathBuf,
+    /// DescribeTable output for the tables ({"Table": ...}, or a JSON array of them).
+    #[arg(long, value_name = "FILE")]
+    schema: PathBuf,
+    /// The database file to write (refused if it exists, unless --force).
+    #[arg(long, value_name = "OUT.db")]
+    output: PathBuf,
+    /// Only these tables (comma-separated); each must be in the export.
+    #[arg(long, value_delimiter = ',', value_name = "A,B")]
+    tables: Option<Vec<String>>,
+    /// Replace an existing output file (only once the import succeeded).
+    #[arg(long)]
+    force: bool,
+    /// Skip a bad line or item (each reported with its file and line) instead of stopping.
+    #[arg(long)]
+    continue_on_error: bool,
 }
 
 #[derive(Args)]
@@ -131,6 +155,7 @@ fn main() -> std::process::ExitCode {
         Some(Command::Serve(a)) => a,
         Some(Command::Explain(e)) => return explain(e),
         Some(Command::Mcp(m)) => return mcp(m),
+        Some(Command::Import(i)) => return import(i),
         None => cli.serve,
     };
     tracing_subscriber::fmt()
@@ -342,6 +367,59 @@ fn run_mcp(args: McpArgs) -> Result<(), Box<dyn std::error::Error>> {
     rt.shutdown_timeout(dynoxide::server::SHUTDOWN_GRACE);
     db.checkpoint()?;
     result
+}
+
+fn import(args: ImportArgs) -> std::process::ExitCode {
+    let opts = dynoxide::import::Options {
+        source: args.source,
+        schema: args.schema,
+        output: args.output,
+        tables: args.tables,
+        force: args.force,
+        continue_on_error: args.continue_on_error,
+    };
+    let tty = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let mut last_logged = std::time::Instant::now();
+    let progress = |written: usize| {
+        // On a terminal the line is rewritten; otherwise a log line every few seconds.
+        if tty {
+            eprint!("\rimported {written} items of the current table");
+        } else if last_logged.elapsed() >= std::time::Duration::from_secs(5) {
+            eprintln!("imported {written} items of the current table");
+            last_logged = std::time::Instant::now();
+        }
+    };
+    match dynoxide::import::run(&opts, progress) {
+        Ok(summary) => {
+            if tty {
+                eprintln!();
+            }
+            let secs = summary.elapsed.as_secs_f64();
+            println!(
+                "imported {} items into {} in {secs:.2} s ({:.0} items/s)",
+                summary.items(),
+                opts.output.display(),
+                summary.items() as f64 / secs.max(1e-9)
+            );
+            for (table, n) in &summary.tables {
+                println!("  {table}: {n} items");
+            }
+            if !summary.skipped.is_empty() {
+                println!("skipped {} lines:", summary.skipped.len());
+                for s in &summary.skipped {
+                    println!("  {s}");
+                }
+            }
+            std::process::ExitCode::SUCCESS
+        }
+        Err(e) => {
+            if tty {
+                eprintln!();
+            }
+            eprintln!("dynoxide import: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
 }
 
 /// A random bearer token: 32 hex digits from the system's random source.

@@ -27,6 +27,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("db", 5),
     ("server", 5),
     ("mcp", 5),
+    ("import", 5),
     ("explain", 5),
     ("lib", 5),
     ("main", 5),
@@ -36,6 +37,7 @@ const LAYERS: &[(&str, u8)] = &[
 const ROOT_REEXPORTS: &[(&str, &str)] = &[
     ("Database", "db"),
     ("SnapshotInfo", "db"),
+    ("Loaded", "db"),
     ("Error", "error"),
     ("ErrorCode", "error"),
     ("Result", "error"),

@@ -2,6 +2,7 @@
 //! table's schema (`item`) and the one update evaluator (`update`); the write pipeline it
 //! feeds is `storage::write::WriteBatch`.
 
+pub(crate) mod bulk;
 pub(crate) mod capacity;
 pub(crate) mod explain;
 pub(crate) mod handle;

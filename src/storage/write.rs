@@ -130,6 +130,9 @@ enum IndexOp {
     },
 }
 
+/// A staged item's table slot and encoded key.
+type StagedKey = (usize, Vec<u8>, Vec<u8>);
+
 /// One staged mutation.
 struct Staged {
     /// Position in `WriteBatch::tables`.
@@ -169,6 +172,10 @@ pub(crate) struct WriteBatch<'s, 'n> {
     billing: Billing,
     /// Measure the item collections written (ReturnItemCollectionMetrics SIZE).
     collections: bool,
+    /// Append stream records (false for a bulk load: imported items are not changes).
+    records: bool,
+    /// The keys staged, once the batch is large (see `stage`).
+    seen: Option<std::collections::HashSet<StagedKey>>,
     writes: Vec<Staged>,
     tables: Vec<TableWrites<'n>>,
 }
@@ -181,10 +188,18 @@ impl<'s, 'n> WriteBatch<'s, 'n> {
             state,
             billing,
             collections,
+            records: true,
+            seen: None,
             // Most batches write one item of one table.
             writes: Vec::with_capacity(1),
             tables: Vec::with_capacity(1),
         }
+    }
+
+    /// A batch that loads data rather than changing it: no stream records (an import).
+    pub fn without_records(mut self) -> Self {
+        self.records = false;
+        self
     }
 
     /// Stages a put of `item` (encoded as `enc`) at an encoded key, replacing any item there.
@@ -257,11 +272,21 @@ impl<'s, 'n> WriteBatch<'s, 'n> {
             .ok_or_else(Error::resource_not_found)?;
         let slot = table_slot(&mut self.tables, table);
         // Staged writes are not visible to later ones: one item twice would read a stale old.
-        if self
-            .writes
-            .iter()
-            .any(|w| w.table == slot && w.pk == pk && w.sk == sk)
-        {
+        // Large batches (bulk loads) keep a set of their keys instead of a linear search.
+        let twice = if self.writes.len() < 32 {
+            self.writes
+                .iter()
+                .any(|w| w.table == slot && w.pk == pk && w.sk == sk)
+        } else {
+            let seen = self.seen.get_or_insert_with(|| {
+                self.writes
+                    .iter()
+                    .map(|w| (w.table, w.pk.clone(), w.sk.clone()))
+                    .collect()
+            });
+            !seen.insert((slot, pk.clone(), sk.clone()))
+        };
+        if twice {
             return Err(Error::internal("one item staged twice in a write batch"));
         }
         let old = read_stored(&self.state.conn, t, &pk, &sk)?;
@@ -302,7 +327,8 @@ impl<'s, 'n> WriteBatch<'s, 'n> {
         if self.collections && lsi && !tw.pks.contains(&pk) {
             tw.pks.push(pk.clone());
         }
-        let record = match t.stream.and_then(|id| self.state.streams.get(&id)) {
+        let stream = t.stream.filter(|_| self.records);
+        let record = match stream.and_then(|id| self.state.streams.get(&id)) {
             Some(stream) => stream_record(t, stream, old.as_ref(), new.as_ref(), service)?,
             None => None,
         };

@@ -1,0 +1,270 @@
+//! `dynoxide import`: a DynamoDB Export (as downloaded from S3) into a database file. The
+//! tables are created from DescribeTable output, the items loaded through the write
+//! pipeline's bulk path (`Database::bulk_put`: one transaction per chunk, indexes and counters
+//! maintained, no stream records). The file is written beside the output under a temporary
+//! name and renamed at the end, so a failed run leaves nothing at the output.
+
+pub mod schema;
+pub mod source;
+
+use crate::db::Database;
+use crate::model::Item;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// Items checked and written per transaction.
+const CHUNK: usize = 5_000;
+
+/// What to import, from where, to where.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// The export folder (`DIR/<Table>/data/*.json.gz`).
+    pub source: PathBuf,
+    /// DescribeTable output (one, or a JSON array).
+    pub schema: PathBuf,
+    /// The database file to write.
+    pub output: PathBuf,
+    /// Only these tables (each must be in the export).
+    pub tables: Option<Vec<String>>,
+    /// Replace an existing output file.
+    pub force: bool,
+    /// Skip a bad line or item (reported) instead of stopping.
+    pub continue_on_error: bool,
+}
+
+/// What an import did.
+#[derive(Clone, Debug, Default)]
+pub struct Summary {
+    /// Items written, per table, in import order.
+    pub tables: Vec<(String, usize)>,
+    /// Lines skipped (with `continue_on_error`): `file:line: why`.
+    pub skipped: Vec<String>,
+    /// How long it took.
+    pub elapsed: Duration,
+}
+
+impl Summary {
+    /// Every item written.
+    pub fn items(&self) -> usize {
+        self.tables.iter().map(|(_, n)| n).sum()
+    }
+}
+
+/// Items read and not yet written, with where each came from (`file:line`).
+#[derive(Default)]
+struct Chunk {
+    items: Vec<Item>,
+    at: Vec<String>,
+}
+
+/// Runs an import. Nothing is written at `output` unless it succeeds.
+pub fn run(opts: &Options, mut progress: impl FnMut(usize)) -> Result<Summary, String> {
+    let started = Instant::now();
+    let schema_text = std::fs::read_to_string(&opts.schema)
+        .map_err(|e| format!("cannot read {}: {e}", opts.schema.display()))?;
+    let creates = schema::create_requests(&opts.schema.display().to_string(), &schema_text)?;
+    let sources = source::discover(&opts.source)?;
+    // Which tables, checked before anything is written.
+    let wanted: Vec<&source::TableSource> = match &opts.tables {
+        Some(names) => {
+            for n in names {
+                if !sources.iter().any(|s| &s.table == n) {
+                    return Err(format!(
+                        "table {n} is not in the export at {}",
+                        opts.source.display()
+                    ));
+                }
+            }
+            sources
+                .iter()
+                .filter(|s| names.contains(&s.table))
+                .collect()
+        }
+        None => sources.iter().collect(),
+    };
+    if wanted.is_empty() {
+        return Err(format!("no table data found in {}", opts.source.display()));
+    }
+    for s in &wanted {
+        if !creates.iter().any(|(n, _)| n == &s.table) {
+            return Err(format!(
+                "table {} is in the export but not in the schema {}",
+                s.table,
+                opts.schema.display()
+            ));
+        }
+    }
+    if opts.output.exists() && !opts.force {
+        return Err(format!(
+            "{} exists; use --force to replace it",
+            opts.output.display()
+        ));
+    }
+    let tmp = temporary_path(&opts.output);
+    let result = write_database(opts, &tmp, &creates, &wanted, &mut progress);
+    match result {
+        Ok(mut summary) => {
+            finish(&tmp, &opts.output)?;
+            summary.elapsed = started.elapsed();
+            Ok(summary)
+        }
+        Err(e) => {
+            remove_database_files(&tmp);
+            Err(e)
+        }
+    }
+}
+
+fn write_database(
+    opts: &Options,
+    tmp: &Path,
+    creates: &[(String, serde_json::Value)],
+    wanted: &[&source::TableSource],
+    progress: &mut impl FnMut(usize),
+) -> Result<Summary, String> {
+    remove_database_files(tmp);
+    create_private(tmp)?;
+    let db = Database::new(tmp).map_err(|e| format!("cannot create {}: {e}", tmp.display()))?;
+    let mut summary = Summary::default();
+    for s in wanted {
+        let (_, req) = creates
+            .iter()
+            .find(|(n, _)| n == &s.table)
+            .ok_or_else(|| format!("no schema for {}", s.table))?;
+        db.execute("CreateTable", req.clone()).map_err(|e| {
+            format!(
+                "{}: table {}: {}: {}",
+                opts.schema.display(),
+                s.table,
+                e.code().as_str(),
+                e.message()
+            )
+        })?;
+        let mut written = 0usize;
+        let mut chunk = Chunk::default();
+        for file in &s.files {
+            let shown = file.path.display().to_string();
+            let mut count = 0u64;
+            for (n, line) in source::lines(&file.path)?.enumerate() {
+                let at = format!("{shown}:{}", n + 1);
+                // A corrupt file ends here: what follows cannot be read.
+                let line = line?;
+                if line.trim().is_empty() {
+                    continue;
+                }
+                count += 1;
+                let parsed = source::item_of_line(&line).and_then(|v| {
+                    serde_json::from_value::<Item>(v).map_err(|e| format!("not an item: {e}"))
+                });
+                match parsed {
+                    Ok(item) => {
+                        chunk.items.push(item);
+                        chunk.at.push(at);
+                    }
+                    Err(why) => skip_or_fail(opts, &mut summary, format!("{at}: {why}"))?,
+                }
+                if chunk.items.len() >= CHUNK {
+                    written += load(&db, &s.table, &mut chunk, opts, &mut summary)?;
+                    progress(written);
+                }
+            }
+            if let Some(expected) = file.expected_items {
+                if expected != count {
+                    return Err(format!(
+                        "{shown}: the manifest lists {expected} items, the file holds {count}"
+                    ));
+                }
+            }
+        }
+        written += load(&db, &s.table, &mut chunk, opts, &mut summary)?;
+        progress(written);
+        summary.tables.push((s.table.clone(), written));
+    }
+    db.checkpoint()
+        .map_err(|e| format!("cannot finish {}: {e}", tmp.display()))?;
+    drop(db);
+    Ok(summary)
+}
+
+/// Writes a chunk; an item DynamoDB would refuse stops the import (or is skipped).
+fn load(
+    db: &Database,
+    table: &str,
+    chunk: &mut Chunk,
+    opts: &Options,
+    summary: &mut Summary,
+) -> Result<usize, String> {
+    if chunk.items.is_empty() {
+        return Ok(0);
+    }
+    // Without continue_on_error a refused item fails the import, whose temporary file is
+    // then removed: the chunk's other items written meanwhile never reach the output.
+    let loaded = db
+        .bulk_put(table, &chunk.items)
+        .map_err(|e| format!("table {table}: {e}"))?;
+    for (i, e) in &loaded.refused {
+        skip_or_fail(
+            opts,
+            summary,
+            format!("{}: {}: {}", chunk.at[*i], e.code().as_str(), e.message()),
+        )?;
+    }
+    chunk.items.clear();
+    chunk.at.clear();
+    Ok(loaded.written)
+}
+
+fn skip_or_fail(opts: &Options, summary: &mut Summary, what: String) -> Result<(), String> {
+    if opts.continue_on_error {
+        summary.skipped.push(what);
+        Ok(())
+    } else {
+        Err(what)
+    }
+}
+
+/// `OUT.db` -> `OUT.db.importing-<pid>` beside it (same folder, so the rename is atomic).
+fn temporary_path(output: &Path) -> PathBuf {
+    let mut name = output.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(".importing-{}", std::process::id()));
+    output.with_file_name(name)
+}
+
+/// Creates an empty file readable by its owner only (SQLite then writes into it).
+fn create_private(path: &Path) -> Result<(), String> {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    o.open(path)
+        .map(|_| ())
+        .map_err(|e| format!("cannot create {}: {e}", path.display()))
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut p = path.as_os_str().to_owned();
+    p.push(suffix);
+    PathBuf::from(p)
+}
+
+/// A database file and what SQLite and Dynoxide keep beside it.
+fn remove_database_files(path: &Path) {
+    for suffix in ["", "-wal", "-shm", "-journal", ".lock"] {
+        let _ = std::fs::remove_file(with_suffix(path, suffix));
+    }
+}
+
+/// Moves the finished file to the output: stale WAL files of a replaced output are removed
+/// first (SQLite would apply them to the new file).
+fn finish(tmp: &Path, output: &Path) -> Result<(), String> {
+    for suffix in ["-wal", "-shm", "-journal"] {
+        let _ = std::fs::remove_file(with_suffix(output, suffix));
+    }
+    for suffix in ["-wal", "-shm", ".lock"] {
+        let _ = std::fs::remove_file(with_suffix(tmp, suffix));
+    }
+    std::fs::rename(tmp, output).map_err(|e| {
+        remove_database_files(tmp);
+        format!("cannot move the import to {}: {e}", output.display())
+    })
+}

@@ -1,0 +1,150 @@
+//! The DynamoDB Export layout as downloaded: `DIR/<Table>/data/*.json.gz` (gzip JSON Lines,
+//! one `{"Item": {...}}` per line), also `.json`, `.jsonl` and `.jsonl.gz`, and the export's
+//! `manifest-files.json` when present (it names the data files and their item counts).
+
+use serde_json::Value;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+/// One table's data in the export.
+#[derive(Debug)]
+pub struct TableSource {
+    /// The table's name (its folder's name).
+    pub table: String,
+    /// Its data files, in name order (or the manifest's order).
+    pub files: Vec<DataFile>,
+}
+
+/// One data file, and the items the manifest says it holds (when there is a manifest).
+#[derive(Debug)]
+pub struct DataFile {
+    /// Where it is.
+    pub path: PathBuf,
+    /// `itemCount` from `manifest-files.json`.
+    pub expected_items: Option<u64>,
+}
+
+const EXTENSIONS: &[&str] = &[".json.gz", ".jsonl.gz", ".json", ".jsonl"];
+
+/// The tables of an export folder: each subfolder with a `data/` folder (or data files of its
+/// own) is a table named after the subfolder.
+pub fn discover(dir: &Path) -> Result<Vec<TableSource>, String> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| format!("cannot read the source folder {}: {e}", dir.display()))?;
+    let mut tables = Vec::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if !path.is_dir() {
+            continue;
+        }
+        let Some(name) = path.file_name().and_then(|n| n.to_str()).map(String::from) else {
+            continue;
+        };
+        let data = if path.join("data").is_dir() {
+            path.join("data")
+        } else {
+            path.clone()
+        };
+        let files = match read_manifest(&path, &data)? {
+            Some(files) => files,
+            None => data_files(&data)?,
+        };
+        if !files.is_empty() {
+            tables.push(TableSource { table: name, files });
+        }
+    }
+    tables.sort_by(|a, b| a.table.cmp(&b.table));
+    Ok(tables)
+}
+
+fn data_files(dir: &Path) -> Result<Vec<DataFile>, String> {
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    let mut files: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.is_file()
+                && p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+                    EXTENSIONS.iter().any(|ext| n.ends_with(ext)) && !n.starts_with("manifest-")
+                })
+        })
+        .collect();
+    files.sort();
+    Ok(files
+        .into_iter()
+        .map(|path| DataFile {
+            path,
+            expected_items: None,
+        })
+        .collect())
+}
+
+/// `manifest-files.json` (JSON Lines of `{"itemCount", "dataFileS3Key", ...}`), when present:
+/// its data files, found by name in the data folder.
+fn read_manifest(table_dir: &Path, data: &Path) -> Result<Option<Vec<DataFile>>, String> {
+    let path = table_dir.join("manifest-files.json");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Ok(None);
+    };
+    let mut files = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let at = || format!("{}:{}", path.display(), n + 1);
+        let entry: Value =
+            serde_json::from_str(line).map_err(|e| format!("{}: not JSON: {e}", at()))?;
+        let key = entry["dataFileS3Key"]
+            .as_str()
+            .ok_or_else(|| format!("{}: no dataFileS3Key", at()))?;
+        let name = key.rsplit('/').next().unwrap_or(key);
+        let file = data.join(name);
+        if !file.is_file() {
+            return Err(format!(
+                "{}: the data file {name} is not in {}",
+                at(),
+                data.display()
+            ));
+        }
+        files.push(DataFile {
+            path: file,
+            expected_items: entry["itemCount"].as_u64(),
+        });
+    }
+    Ok(Some(files))
+}
+
+/// A data file's lines, decompressed when it is gzip; errors name the file and line.
+pub fn lines(file: &Path) -> Result<Box<dyn Iterator<Item = Result<String, String>>>, String> {
+    let f =
+        std::fs::File::open(file).map_err(|e| format!("cannot open {}: {e}", file.display()))?;
+    let gz = file
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.ends_with(".gz"));
+    let reader: Box<dyn Read> = if gz {
+        Box::new(flate2::read::MultiGzDecoder::new(f))
+    } else {
+        Box::new(f)
+    };
+    let shown = file.display().to_string();
+    let mut n = 0usize;
+    Ok(Box::new(
+        BufReader::with_capacity(1 << 16, reader)
+            .lines()
+            .map(move |line| {
+                n += 1;
+                line.map_err(|e| format!("{shown}:{n}: cannot read: {e}"))
+            }),
+    ))
+}
+
+/// The item of one export line (`{"Item": {...}}`), still as JSON.
+pub fn item_of_line(line: &str) -> Result<Value, String> {
+    let mut v: Value = serde_json::from_str(line).map_err(|e| format!("not JSON: {e}"))?;
+    match v.get_mut("Item").map(Value::take) {
+        Some(item @ Value::Object(_)) => Ok(item),
+        _ => Err("expected {\"Item\": {...}}".into()),
+    }
+}

@@ -1,0 +1,266 @@
+//! `dynoxide import` end to end: an export folder as downloaded (gzip JSON Lines, plain JSON
+//! Lines, a manifest), a DescribeTable schema, and the database file it writes; bad input
+//! stops with file and line and leaves nothing, or is skipped and reported.
+
+use dynoxide::Database;
+use serde_json::{json, Value};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn gz(path: &Path, lines: &[String]) {
+    let f = std::fs::File::create(path).unwrap();
+    let mut enc = flate2::write::GzEncoder::new(f, flate2::Compression::fast());
+    for l in lines {
+        writeln!(enc, "{l}").unwrap();
+    }
+    enc.finish().unwrap();
+}
+
+fn order(i: usize) -> String {
+    json!({"Item": {"pk": {"S": format!("o{i}")}, "status": {"S": if i.is_multiple_of(2) { "paid" } else { "open" }},
+        "total": {"N": i.to_string()}}})
+    .to_string()
+}
+
+/// An export of two tables (Orders: two files, gzip and plain; Users: gzip with a manifest)
+/// and its schema.
+fn export(dir: &Path) -> (PathBuf, PathBuf) {
+    let src = dir.join("export");
+    std::fs::create_dir_all(src.join("Orders/data")).unwrap();
+    std::fs::create_dir_all(src.join("Users/data")).unwrap();
+    gz(
+        &src.join("Orders/data/part-1.json.gz"),
+        &(0..300).map(order).collect::<Vec<_>>(),
+    );
+    std::fs::write(
+        src.join("Orders/data/part-2.jsonl"),
+        (300..350).map(order).collect::<Vec<_>>().join("\n"),
+    )
+    .unwrap();
+    let users: Vec<String> = (0..20)
+        .map(|i| {
+            json!({"Item": {"id": {"S": format!("u{i}")}, "tags": {"SS": ["a", "b"]}}}).to_string()
+        })
+        .collect();
+    gz(&src.join("Users/data/abc123.json.gz"), &users);
+    std::fs::write(
+        src.join("Users/manifest-files.json"),
+        json!({"itemCount": 20, "md5Checksum": "x", "etag": "y",
+            "dataFileS3Key": "AWSDynamoDB/0170-abc/data/abc123.json.gz"})
+        .to_string(),
+    )
+    .unwrap();
+    let schema = dir.join("schema.json");
+    std::fs::write(
+        &schema,
+        json!([
+            {"Table": {"TableName": "Orders", "TableStatus": "ACTIVE", "ItemCount": 350,
+                "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "status", "AttributeType": "S"}],
+                "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+                "BillingModeSummary": {"BillingMode": "PAY_PER_REQUEST"},
+                "ProvisionedThroughput": {"ReadCapacityUnits": 0, "WriteCapacityUnits": 0, "NumberOfDecreasesToday": 0},
+                "GlobalSecondaryIndexes": [{"IndexName": "by-status", "IndexStatus": "ACTIVE",
+                    "KeySchema": [{"AttributeName": "status", "KeyType": "HASH"}],
+                    "Projection": {"ProjectionType": "ALL"}}],
+                "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "NEW_IMAGE"},
+                "TableArn": "arn:aws:dynamodb:eu-west-1:123456789012:table/Orders"}},
+            {"Table": {"TableName": "Users",
+                "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+                "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+                "ProvisionedThroughput": {"ReadCapacityUnits": 5, "WriteCapacityUnits": 3}}}
+        ])
+        .to_string(),
+    )
+    .unwrap();
+    (src, schema)
+}
+
+fn import(args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_dynoxide"))
+        .arg("import")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn args<'a>(src: &'a Path, schema: &'a Path, out: &'a Path) -> Vec<&'a str> {
+    vec![
+        "--source",
+        src.to_str().unwrap(),
+        "--schema",
+        schema.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]
+}
+
+fn describe(db: &Database, t: &str) -> Value {
+    db.execute("DescribeTable", json!({"TableName": t}))
+        .unwrap()["Table"]
+        .clone()
+}
+
+#[test]
+fn an_export_becomes_a_database_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (src, schema) = export(dir.path());
+    let out = dir.path().join("local.db");
+    let (ok, stdout, stderr) = import(&args(&src, &schema, &out));
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("imported 370 items"), "{stdout}");
+    assert!(stdout.contains("Orders: 350 items") && stdout.contains("Users: 20 items"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    // Nothing but the file is left beside it.
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("local.db"))
+        .collect();
+    assert_eq!(names, ["local.db"]);
+
+    let db = Database::new(&out).unwrap();
+    let orders = describe(&db, "Orders");
+    assert_eq!(orders["ItemCount"], json!(350));
+    assert_eq!(
+        orders["BillingModeSummary"]["BillingMode"],
+        json!("PAY_PER_REQUEST")
+    );
+    assert_eq!(orders["GlobalSecondaryIndexes"][0]["ItemCount"], json!(350));
+    let users = describe(&db, "Users");
+    assert_eq!(users["ItemCount"], json!(20));
+    assert_eq!(
+        users["ProvisionedThroughput"]["WriteCapacityUnits"],
+        json!(3)
+    );
+    let paid = db
+        .execute(
+            "Query",
+            json!({"TableName": "Orders", "IndexName": "by-status", "KeyConditionExpression": "#s = :p",
+                "ExpressionAttributeNames": {"#s": "status"}, "ExpressionAttributeValues": {":p": {"S": "paid"}},
+                "Select": "COUNT"}),
+        )
+        .unwrap();
+    assert_eq!(paid["Count"], json!(175));
+    // Imported items are not changes: no stream records; a write afterwards has one.
+    assert!(db.stream_records("Orders", None).unwrap().is_empty());
+    db.execute(
+        "PutItem",
+        json!({"TableName": "Orders", "Item": {"pk": {"S": "new"}, "status": {"S": "open"}}}),
+    )
+    .unwrap();
+    assert_eq!(db.stream_records("Orders", None).unwrap().len(), 1);
+    drop(db);
+
+    // An existing output is refused without --force, and left as it was.
+    let before = std::fs::read(&out).unwrap();
+    let (ok, _, stderr) = import(&args(&src, &schema, &out));
+    assert!(!ok);
+    assert!(stderr.contains("use --force"), "{stderr}");
+    assert_eq!(std::fs::read(&out).unwrap(), before);
+    // --tables: only those; one not in the export fails first.
+    let mut a = args(&src, &schema, &out);
+    a.extend(["--force", "--tables", "Users"]);
+    let (ok, _, stderr) = import(&a);
+    assert!(ok, "{stderr}");
+    let db = Database::new(&out).unwrap();
+    let listed = db.execute("ListTables", json!({})).unwrap();
+    assert_eq!(listed["TableNames"], json!(["Users"]));
+    drop(db);
+    let mut a = args(&src, &schema, &out);
+    a.extend(["--force", "--tables", "Users,Nope"]);
+    let (ok, _, stderr) = import(&a);
+    assert!(!ok);
+    assert!(
+        stderr.contains("table Nope is not in the export"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn bad_input_stops_with_file_and_line_or_is_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let (src, schema) = export(dir.path());
+    let bad = src.join("Orders/data/part-2.jsonl");
+    let mut lines: Vec<String> = (300..310).map(order).collect();
+    lines[3] = "{not json".into();
+    lines[6] = json!({"Item": {"status": {"S": "no key"}}}).to_string();
+    std::fs::write(&bad, lines.join("\n")).unwrap();
+    let out = dir.path().join("bad.db");
+
+    let (ok, _, stderr) = import(&args(&src, &schema, &out));
+    assert!(!ok);
+    assert!(
+        stderr.contains(&format!("{}:4: not JSON", bad.display())),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "a failed import leaves nothing");
+    assert!(std::fs::read_dir(dir.path()).unwrap().all(|e| !e
+        .unwrap()
+        .file_name()
+        .to_string_lossy()
+        .starts_with("bad.db")));
+
+    let mut a = args(&src, &schema, &out);
+    a.push("--continue-on-error");
+    let (ok, stdout, stderr) = import(&a);
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("skipped 2 lines"), "{stdout}");
+    assert!(
+        stdout.contains(&format!("{}:4: not JSON", bad.display())),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!(
+            "{}:7: ValidationException: One or more parameter values were invalid: Missing the key pk in the item",
+            bad.display()
+        )),
+        "{stdout}"
+    );
+    let db = Database::new(&out).unwrap();
+    assert_eq!(describe(&db, "Orders")["ItemCount"], json!(308));
+    drop(db);
+
+    // A corrupt gzip file stops the import, naming the file.
+    let gzfile = src.join("Users/data/abc123.json.gz");
+    let mut bytes = std::fs::read(&gzfile).unwrap();
+    let mid = bytes.len() / 2;
+    bytes.truncate(mid);
+    std::fs::write(&gzfile, bytes).unwrap();
+    let out2 = dir.path().join("corrupt.db");
+    let mut a = args(&src, &schema, &out2);
+    a.push("--continue-on-error");
+    let (ok, _, stderr) = import(&a);
+    assert!(!ok);
+    assert!(stderr.contains("abc123.json.gz"), "{stderr}");
+    assert!(!out2.exists());
+}
+
+#[test]
+fn a_manifest_that_disagrees_with_its_file_stops_the_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let (src, schema) = export(dir.path());
+    std::fs::write(
+        src.join("Users/manifest-files.json"),
+        json!({"itemCount": 21, "dataFileS3Key": "AWSDynamoDB/x/data/abc123.json.gz"}).to_string(),
+    )
+    .unwrap();
+    let out = dir.path().join("m.db");
+    let (ok, _, stderr) = import(&args(&src, &schema, &out));
+    assert!(!ok);
+    assert!(
+        stderr.contains("the manifest lists 21 items, the file holds 20"),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+}
