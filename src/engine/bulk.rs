@@ -46,19 +46,24 @@ pub(crate) fn put_items(engine: &Engine, table: &str, items: &[Item]) -> Result<
             }
         }
     }
-    let mut batch = WriteBatch::new(&mut state, Billing::Standard, false).without_records();
-    let mut keys = std::collections::HashSet::with_capacity(staged.len());
-    for (i, (pk, sk, enc)) in staged {
-        if !keys.insert((pk.clone(), sk.clone())) {
-            // The same key again: what is staged so far commits first, so this one replaces it.
-            batch.commit()?;
-            keys.clear();
-            keys.insert((pk.clone(), sk.clone()));
-            batch = WriteBatch::new(&mut state, Billing::Standard, false).without_records();
+    // One transaction for the chunk: the batches join it.
+    out.written = state.in_transaction(|state| {
+        let mut written = 0;
+        let mut batch = WriteBatch::new(state, Billing::Standard, false).without_records();
+        let mut keys = std::collections::HashSet::with_capacity(staged.len());
+        for (i, (pk, sk, enc)) in staged {
+            if !keys.insert((pk.clone(), sk.clone())) {
+                // The same key again: what is staged so far goes first, so this replaces it.
+                batch.commit()?;
+                keys.clear();
+                keys.insert((pk.clone(), sk.clone()));
+                batch = WriteBatch::new(state, Billing::Standard, false).without_records();
+            }
+            batch.put(table, pk, sk, &items[i], enc)?;
+            written += 1;
         }
-        batch.put(table, pk, sk, &items[i], enc)?;
-        out.written += 1;
-    }
-    batch.commit()?;
+        batch.commit()?;
+        Ok(written)
+    })?;
     Ok(out)
 }

@@ -153,10 +153,7 @@ fn write_database(
                     continue;
                 }
                 count += 1;
-                let parsed = source::item_of_line(&line).and_then(|v| {
-                    serde_json::from_value::<Item>(v).map_err(|e| format!("not an item: {e}"))
-                });
-                match parsed {
+                match source::item_of_line(&line) {
                     Ok(item) => {
                         chunk.items.push(item);
                         chunk.at.push(at);

@@ -140,11 +140,21 @@ pub fn lines(file: &Path) -> Result<Box<dyn Iterator<Item = Result<String, Strin
     ))
 }
 
-/// The item of one export line (`{"Item": {...}}`), still as JSON.
-pub fn item_of_line(line: &str) -> Result<Value, String> {
-    let mut v: Value = serde_json::from_str(line).map_err(|e| format!("not JSON: {e}"))?;
-    match v.get_mut("Item").map(Value::take) {
-        Some(item @ Value::Object(_)) => Ok(item),
-        _ => Err("expected {\"Item\": {...}}".into()),
+/// One export line.
+#[derive(serde::Deserialize)]
+struct Line {
+    #[serde(rename = "Item")]
+    item: crate::model::Item,
+}
+
+/// The item of one export line (`{"Item": {...}}`), parsed straight into an item.
+pub fn item_of_line(line: &str) -> Result<crate::model::Item, String> {
+    match serde_json::from_str::<Line>(line) {
+        Ok(l) => Ok(l.item),
+        // Say whether the line is not JSON at all, or JSON of another shape.
+        Err(e) => match serde_json::from_str::<serde::de::IgnoredAny>(line) {
+            Err(_) => Err(format!("not JSON: {e}")),
+            Ok(_) => Err(format!("not an export item ({{\"Item\": {{...}}}}): {e}")),
+        },
     }
 }

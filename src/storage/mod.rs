@@ -169,6 +169,27 @@ impl State {
         Ok(())
     }
 
+    /// Runs `f` in one transaction that the write batches inside it join (their reads then
+    /// share one snapshot instead of taking a lock each): a bulk load. On an error everything
+    /// is rolled back and the catalog and counters are read again.
+    pub fn in_transaction<T>(&mut self, f: impl FnOnce(&mut State) -> Result<T>) -> Result<T> {
+        self.conn.prepare_cached("BEGIN")?.execute([])?;
+        let out = f(self).and_then(|v| {
+            self.conn.prepare_cached("COMMIT")?.execute([])?;
+            Ok(v)
+        });
+        if out.is_err() {
+            if !self.conn.is_autocommit() {
+                let _ = self
+                    .conn
+                    .prepare_cached("ROLLBACK")
+                    .and_then(|mut s| s.execute([]));
+            }
+            self.reload()?;
+        }
+        out
+    }
+
     /// Reads the catalog again after the database's content was replaced (a restore):
     /// tables, counters, streams; cached statements are dropped.
     fn reload(&mut self) -> Result<()> {
@@ -422,8 +443,12 @@ pub(crate) struct Txn<'c> {
 }
 
 impl<'c> Txn<'c> {
-    /// Begins a transaction on the connection.
+    /// Begins a transaction on the connection; inside one already begun (a bulk load's,
+    /// see [`State::in_transaction`]) it joins that one, which commits or rolls back for it.
     pub fn begin(conn: &'c Connection) -> Result<Txn<'c>> {
+        if !conn.is_autocommit() {
+            return Ok(Txn { conn, done: true });
+        }
         conn.prepare_cached("BEGIN")?.execute([])?;
         Ok(Txn { conn, done: false })
     }
