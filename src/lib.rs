@@ -16,6 +16,7 @@
 //! assert_eq!(got, json!({"Item": {"id": {"S": "u1"}}}));
 //! ```
 
+pub mod compressed;
 mod db;
 mod engine;
 pub mod error;

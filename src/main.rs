@@ -51,6 +51,10 @@ struct ImportArgs {
     /// Skip a bad line or item (each reported with its file and line) instead of stopping.
     #[arg(long)]
     continue_on_error: bool,
+    /// Write OUT.db.zst (one zstd frame of the SQLite file) instead of OUT.db; the server and
+    /// `dynoxide mcp` open it with --db-path directly.
+    #[arg(long)]
+    compress: bool,
 }
 
 #[derive(Args)]
@@ -218,10 +222,7 @@ fn explain_text(args: &ExplainArgs) -> Result<String, Box<dyn std::error::Error>
 }
 
 fn run(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
-    let db = match &args.db_path {
-        Some(p) => Database::new(p)?,
-        None => Database::memory()?,
-    };
+    let (db, _decompressed) = open_database(args.db_path.as_deref())?;
     // One thread: the engine serialises requests behind one lock anyway, and a single thread
     // avoids cross-thread wake-ups (measured: less CPU per request, faster start).
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -284,10 +285,7 @@ fn run_mcp(args: McpArgs) -> Result<(), Box<dyn std::error::Error>> {
         }
         None => None,
     };
-    let db = match &args.db_path {
-        Some(p) => Database::new(p)?,
-        None => Database::memory()?,
-    };
+    let (db, _decompressed) = open_database(args.db_path.as_deref())?;
     let options = Options {
         read_only: args.read_only,
         max_items: args.max_items.map(|n| n as usize),
@@ -377,28 +375,52 @@ fn import(args: ImportArgs) -> std::process::ExitCode {
         tables: args.tables,
         force: args.force,
         continue_on_error: args.continue_on_error,
+        compress: args.compress,
     };
+    // A progress bar on a terminal; otherwise a plain log line every few seconds.
     let tty = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let mut last_logged = std::time::Instant::now();
-    let progress = |written: usize| {
-        // On a terminal the line is rewritten; otherwise a log line every few seconds.
-        if tty {
-            eprint!("\rimported {written} items of the current table");
-        } else if last_logged.elapsed() >= std::time::Duration::from_secs(5) {
-            eprintln!("imported {written} items of the current table");
+    let bar = tty.then(|| {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {human_pos} items ({per_sec}) {msg} [{elapsed}]",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        bar.enable_steady_tick(std::time::Duration::from_millis(200));
+        bar
+    });
+    let started = std::time::Instant::now();
+    let mut last_logged = started;
+    let progress = |p: dynoxide::import::Progress| match &bar {
+        Some(bar) => {
+            bar.set_position(p.items as u64);
+            bar.set_message(format!("{} read", indicatif::HumanBytes(p.bytes)));
+        }
+        None if last_logged.elapsed() >= std::time::Duration::from_secs(5) => {
+            let secs = started.elapsed().as_secs_f64();
+            eprintln!(
+                "imported {} items ({:.0}/s), {} bytes read",
+                p.items,
+                p.items as f64 / secs.max(1e-9),
+                p.bytes
+            );
             last_logged = std::time::Instant::now();
         }
+        None => {}
     };
-    match dynoxide::import::run(&opts, progress) {
+    let result = dynoxide::import::run(&opts, progress);
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    match result {
         Ok(summary) => {
-            if tty {
-                eprintln!();
-            }
             let secs = summary.elapsed.as_secs_f64();
             println!(
-                "imported {} items into {} in {secs:.2} s ({:.0} items/s)",
+                "imported {} items into {} ({} bytes) in {secs:.2} s ({:.0} items/s)",
                 summary.items(),
-                opts.output.display(),
+                summary.destination.display(),
+                summary.bytes,
                 summary.items() as f64 / secs.max(1e-9)
             );
             for (table, n) in &summary.tables {
@@ -413,13 +435,34 @@ fn import(args: ImportArgs) -> std::process::ExitCode {
             std::process::ExitCode::SUCCESS
         }
         Err(e) => {
-            if tty {
-                eprintln!();
-            }
             eprintln!("dynoxide import: {e}");
             std::process::ExitCode::FAILURE
         }
     }
+}
+
+/// The database at `--db-path` (a `.zst` one decompressed: into memory, or a temporary file
+/// kept for the run), or a new in-memory one.
+fn open_database(
+    path: Option<&std::path::Path>,
+) -> Result<(Database, Option<tempfile::TempPath>), Box<dyn std::error::Error>> {
+    Ok(match path {
+        Some(p) if dynoxide::compressed::is_compressed(p) => {
+            let opened = dynoxide::compressed::open(p).map_err(described)?;
+            tracing::info!(
+                "{} decompressed ({}); changes are not written back to it",
+                p.display(),
+                if opened.temp.is_some() {
+                    "into a temporary file"
+                } else {
+                    "into memory"
+                }
+            );
+            (opened.db, opened.temp)
+        }
+        Some(p) => (Database::new(p)?, None),
+        None => (Database::memory()?, None),
+    })
 }
 
 /// A random bearer token: 32 hex digits from the system's random source.

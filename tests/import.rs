@@ -2,6 +2,8 @@
 //! Lines, a manifest), a DescribeTable schema, and the database file it writes; bad input
 //! stops with file and line and leaves nothing, or is skipped and reported.
 
+mod common;
+
 use dynoxide::Database;
 use serde_json::{json, Value};
 use std::io::Write;
@@ -263,4 +265,43 @@ fn a_manifest_that_disagrees_with_its_file_stops_the_import() {
         "{stderr}"
     );
     assert!(!out.exists());
+}
+
+#[test]
+fn a_compressed_import_is_served_directly() {
+    let dir = tempfile::tempdir().unwrap();
+    let (src, schema) = export(dir.path());
+    let out = dir.path().join("small.db");
+    let mut a = args(&src, &schema, &out);
+    a.push("--compress");
+    let (ok, stdout, stderr) = import(&a);
+    assert!(ok, "{stderr}");
+    let zst = dir.path().join("small.db.zst");
+    assert!(zst.is_file() && !out.exists(), "{stdout}");
+    assert!(stdout.contains("small.db.zst"), "{stdout}");
+    // Refused again without --force: the compressed file is the output.
+    assert!(!import(&a).0);
+
+    let opened = dynoxide::compressed::open(&zst).unwrap();
+    assert!(opened.temp.is_none(), "a small database is held in memory");
+    assert_eq!(describe(&opened.db, "Orders")["ItemCount"], json!(350));
+
+    let server = common::Server::start_with(&["--db-path", zst.to_str().unwrap()]);
+    let got = common::dynamo(
+        &server.endpoint,
+        "GetItem",
+        br#"{"TableName": "Users", "Key": {"id": {"S": "u3"}}}"#,
+    );
+    assert_eq!(got.status, 200);
+    assert_eq!(got.json()["Item"]["tags"], json!({"SS": ["a", "b"]}));
+
+    // Not a zstd file: a clear error, not a crash.
+    let fake = dir.path().join("fake.db.zst");
+    std::fs::write(&fake, b"not zstd").unwrap();
+    let e = dynoxide::compressed::open(&fake).err().unwrap();
+    assert!(
+        e.message().contains("is not a zstd-compressed database"),
+        "{}",
+        e.message()
+    );
 }

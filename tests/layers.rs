@@ -28,6 +28,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("server", 5),
     ("mcp", 5),
     ("import", 5),
+    ("compressed", 5),
     ("explain", 5),
     ("lib", 5),
     ("main", 5),

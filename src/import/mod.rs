@@ -30,6 +30,19 @@ pub struct Options {
     pub force: bool,
     /// Skip a bad line or item (reported) instead of stopping.
     pub continue_on_error: bool,
+    /// Write `OUTPUT.zst` (one zstd frame of the SQLite file) instead of the file itself.
+    pub compress: bool,
+}
+
+impl Options {
+    /// The file the import produces: the output, or the output with `.zst` when compressed.
+    pub fn destination(&self) -> PathBuf {
+        if self.compress {
+            with_suffix(&self.output, ".zst")
+        } else {
+            self.output.clone()
+        }
+    }
 }
 
 /// What an import did.
@@ -41,6 +54,10 @@ pub struct Summary {
     pub skipped: Vec<String>,
     /// How long it took.
     pub elapsed: Duration,
+    /// The file written.
+    pub destination: PathBuf,
+    /// Its size in bytes.
+    pub bytes: u64,
 }
 
 impl Summary {
@@ -48,6 +65,15 @@ impl Summary {
     pub fn items(&self) -> usize {
         self.tables.iter().map(|(_, n)| n).sum()
     }
+}
+
+/// How far an import is: items written and bytes of export lines read, over all tables.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Progress {
+    /// Items written.
+    pub items: usize,
+    /// Bytes of lines read (decompressed).
+    pub bytes: u64,
 }
 
 /// Items read and not yet written, with where each came from (`file:line`).
@@ -58,7 +84,7 @@ struct Chunk {
 }
 
 /// Runs an import. Nothing is written at `output` unless it succeeds.
-pub fn run(opts: &Options, mut progress: impl FnMut(usize)) -> Result<Summary, String> {
+pub fn run(opts: &Options, mut progress: impl FnMut(Progress)) -> Result<Summary, String> {
     let started = Instant::now();
     let schema_text = std::fs::read_to_string(&opts.schema)
         .map_err(|e| format!("cannot read {}: {e}", opts.schema.display()))?;
@@ -94,18 +120,24 @@ pub fn run(opts: &Options, mut progress: impl FnMut(usize)) -> Result<Summary, S
             ));
         }
     }
-    if opts.output.exists() && !opts.force {
+    let destination = opts.destination();
+    if destination.exists() && !opts.force {
         return Err(format!(
             "{} exists; use --force to replace it",
-            opts.output.display()
+            destination.display()
         ));
     }
-    let tmp = temporary_path(&opts.output);
+    let tmp = temporary_path(&destination);
     let result = write_database(opts, &tmp, &creates, &wanted, &mut progress);
     match result {
         Ok(mut summary) => {
-            finish(&tmp, &opts.output)?;
+            if opts.compress {
+                compress_in_place(&tmp).inspect_err(|_| remove_database_files(&tmp))?;
+            }
+            finish(&tmp, &destination)?;
             summary.elapsed = started.elapsed();
+            summary.bytes = std::fs::metadata(&destination).map_or(0, |m| m.len());
+            summary.destination = destination;
             Ok(summary)
         }
         Err(e) => {
@@ -120,12 +152,13 @@ fn write_database(
     tmp: &Path,
     creates: &[(String, serde_json::Value)],
     wanted: &[&source::TableSource],
-    progress: &mut impl FnMut(usize),
+    progress: &mut impl FnMut(Progress),
 ) -> Result<Summary, String> {
     remove_database_files(tmp);
     create_private(tmp)?;
     let db = Database::new(tmp).map_err(|e| format!("cannot create {}: {e}", tmp.display()))?;
     let mut summary = Summary::default();
+    let mut done = Progress::default();
     for s in wanted {
         let (_, req) = creates
             .iter()
@@ -149,6 +182,7 @@ fn write_database(
                 let at = format!("{shown}:{}", n + 1);
                 // A corrupt file ends here: what follows cannot be read.
                 let line = line?;
+                done.bytes += line.len() as u64 + 1;
                 if line.trim().is_empty() {
                     continue;
                 }
@@ -161,8 +195,10 @@ fn write_database(
                     Err(why) => skip_or_fail(opts, &mut summary, format!("{at}: {why}"))?,
                 }
                 if chunk.items.len() >= CHUNK {
-                    written += load(&db, &s.table, &mut chunk, opts, &mut summary)?;
-                    progress(written);
+                    let n = load(&db, &s.table, &mut chunk, opts, &mut summary)?;
+                    written += n;
+                    done.items += n;
+                    progress(done);
                 }
             }
             if let Some(expected) = file.expected_items {
@@ -173,8 +209,10 @@ fn write_database(
                 }
             }
         }
-        written += load(&db, &s.table, &mut chunk, opts, &mut summary)?;
-        progress(written);
+        let n = load(&db, &s.table, &mut chunk, opts, &mut summary)?;
+        written += n;
+        done.items += n;
+        progress(done);
         summary.tables.push((s.table.clone(), written));
     }
     db.checkpoint()
@@ -218,6 +256,30 @@ fn skip_or_fail(opts: &Options, summary: &mut Summary, what: String) -> Result<(
     } else {
         Err(what)
     }
+}
+
+/// Replaces a finished SQLite file with one zstd frame of it (same name, still temporary).
+fn compress_in_place(tmp: &Path) -> Result<(), String> {
+    let packed = with_suffix(tmp, ".zst-part");
+    let run = || -> std::io::Result<()> {
+        let mut input = std::fs::File::open(tmp)?;
+        let mut o = std::fs::OpenOptions::new();
+        o.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+        let out = o.open(&packed)?;
+        let mut enc = zstd::stream::Encoder::new(out, 3)?;
+        if let Ok(meta) = input.metadata() {
+            let _ = enc.set_pledged_src_size(Some(meta.len()));
+        }
+        std::io::copy(&mut input, &mut enc)?;
+        enc.finish()?.sync_all()?;
+        std::fs::rename(&packed, tmp)
+    };
+    run().map_err(|e| {
+        let _ = std::fs::remove_file(&packed);
+        format!("cannot compress {}: {e}", tmp.display())
+    })
 }
 
 /// `OUT.db` -> `OUT.db.importing-<pid>` beside it (same folder, so the rename is atomic).
