@@ -55,6 +55,13 @@ struct ImportArgs {
     /// `dynoxide mcp` open it with --db-path directly.
     #[arg(long)]
     compress: bool,
+    /// Anonymisation rules (TOML): fake, mask, hash, redact or null values at paths.
+    #[arg(long, value_name = "rules.toml")]
+    rules: Option<PathBuf>,
+    /// Write the output even when original values of ruled paths survive into it (otherwise
+    /// nothing is written and the exit code is 3).
+    #[arg(long)]
+    accept_exposure: bool,
 }
 
 #[derive(Args)]
@@ -376,6 +383,8 @@ fn import(args: ImportArgs) -> std::process::ExitCode {
         force: args.force,
         continue_on_error: args.continue_on_error,
         compress: args.compress,
+        rules: args.rules,
+        accept_exposure: args.accept_exposure,
     };
     // A progress bar on a terminal; otherwise a plain log line every few seconds.
     let tty = std::io::IsTerminal::is_terminal(&std::io::stderr());
@@ -426,6 +435,18 @@ fn import(args: ImportArgs) -> std::process::ExitCode {
             for (table, n) in &summary.tables {
                 println!("  {table}: {n} items");
             }
+            for r in &summary.rules {
+                println!(
+                    "  {}: {} values changed{}",
+                    r.rule,
+                    r.applied,
+                    if r.exposed > 0 {
+                        format!(", {} original values kept (accepted)", r.exposed)
+                    } else {
+                        String::new()
+                    }
+                );
+            }
             if !summary.skipped.is_empty() {
                 println!("skipped {} lines:", summary.skipped.len());
                 for s in &summary.skipped {
@@ -435,8 +456,8 @@ fn import(args: ImportArgs) -> std::process::ExitCode {
             std::process::ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("dynoxide import: {e}");
-            std::process::ExitCode::FAILURE
+            eprintln!("dynoxide import: {}", e.message());
+            std::process::ExitCode::from(e.exit_code())
         }
     }
 }

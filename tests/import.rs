@@ -305,3 +305,164 @@ fn a_compressed_import_is_served_directly() {
         e.message()
     );
 }
+
+fn import_env(args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_dynoxide"))
+        .arg("import")
+        .args(args)
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// People with secrets in two tables that join on email.
+fn people(dir: &Path) -> (PathBuf, PathBuf) {
+    let src = dir.join("people");
+    for t in ["Users", "Orders"] {
+        std::fs::create_dir_all(src.join(t).join("data")).unwrap();
+    }
+    let users: Vec<String> = (0..30)
+        .map(|i| {
+            json!({"Item": {"id": {"S": format!("user-{i}")}, "email": {"S": format!("person{i}@corp.example")},
+                "card": {"S": format!("41111111111{i:05}")}, "notes": {"S": format!("private note {i}")},
+                "kind": {"S": if i < 25 { "person" } else { "bot" }}}})
+            .to_string()
+        })
+        .collect();
+    gz(&src.join("Users/data/u.json.gz"), &users);
+    let orders: Vec<String> = (0..30)
+        .map(|i| {
+            json!({"Item": {"pk": {"S": format!("order-{i}")}, "email": {"S": format!("person{}@corp.example", i % 10)}}})
+                .to_string()
+        })
+        .collect();
+    gz(&src.join("Orders/data/o.json.gz"), &orders);
+    let schema = dir.join("people-schema.json");
+    let table = |name: &str, key: &str| {
+        json!({"Table": {"TableName": name, "AttributeDefinitions": [{"AttributeName": key, "AttributeType": "S"}],
+            "KeySchema": [{"AttributeName": key, "KeyType": "HASH"}], "BillingModeSummary": {"BillingMode": "PAY_PER_REQUEST"}}})
+    };
+    std::fs::write(
+        &schema,
+        json!([table("Users", "id"), table("Orders", "pk")]).to_string(),
+    )
+    .unwrap();
+    (src, schema)
+}
+
+const RULES: &str = r##"
+[[rules]]
+path = "email"
+action = "fake"
+generator = "safe_email"
+seed_env = "IMPORT_SEED"
+
+[[rules]]
+path = "card"
+action = "mask"
+keep_last = 4
+
+[[rules]]
+path = "id"
+tables = ["Users"]
+action = "hash"
+salt_env = "IMPORT_SALT"
+
+[[rules]]
+match = "kind = :person"
+path = "#n"
+action = "redact"
+
+[values]
+":person" = { S = "person" }
+
+[names]
+"#n" = "notes"
+
+[consistency]
+fields = ["email"]
+"##;
+
+#[test]
+fn rules_anonymise_consistently_and_refuse_exposure() {
+    let dir = tempfile::tempdir().unwrap();
+    let (src, schema) = people(dir.path());
+    let rules = dir.path().join("rules.toml");
+    std::fs::write(&rules, RULES).unwrap();
+    let out = dir.path().join("anon.db");
+    let mut a = args(&src, &schema, &out);
+    a.extend(["--rules", rules.to_str().unwrap()]);
+    let env = [
+        ("IMPORT_SALT", "a-salt-that-is-long-enough"),
+        ("IMPORT_SEED", "seed-1"),
+    ];
+
+    // Without the salt: refused before any data is read, nothing written.
+    let (code, _, stderr) = import_env(&a, &[("IMPORT_SEED", "seed-1")]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("salt_env IMPORT_SALT is not set"),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+
+    // The redact rule matches persons only: the bots' notes would survive -> exit code 3.
+    let (code, _, stderr) = import_env(&a, &env);
+    assert_eq!(code, Some(3), "{stderr}");
+    assert!(stderr.contains("5 original values kept"), "{stderr}");
+    assert!(
+        !stderr.contains("private note"),
+        "no original value in messages"
+    );
+    assert!(!out.exists());
+
+    a.push("--accept-exposure");
+    let (code, stdout, stderr) = import_env(&a, &env);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stdout.contains("rules[2] card: 30 values changed"),
+        "{stdout}"
+    );
+    let bytes = std::fs::read(&out).unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(!text.contains("corp.example"), "emails replaced");
+    assert!(!text.contains("user-1"), "ids hashed");
+    assert!(!text.contains("411111111110"), "cards masked");
+
+    let db = Database::new(&out).unwrap();
+    let users = db.execute("Scan", json!({"TableName": "Users"})).unwrap();
+    let users = users["Items"].as_array().unwrap().clone();
+    assert_eq!(users.len(), 30);
+    let orders = db.execute("Scan", json!({"TableName": "Orders"})).unwrap();
+    // Joins still join: each user's fake email is the one their orders carry.
+    let user_emails: std::collections::BTreeSet<String> = users
+        .iter()
+        .map(|u| u["email"]["S"].as_str().unwrap().to_string())
+        .collect();
+    for o in orders["Items"].as_array().unwrap() {
+        assert!(user_emails.contains(o["email"]["S"].as_str().unwrap()));
+    }
+    assert!(users
+        .iter()
+        .all(|u| u["card"]["S"].as_str().unwrap().starts_with("************")));
+    drop(db);
+
+    // A rule that makes keys collide is refused clearly.
+    let collide = dir.path().join("collide.toml");
+    std::fs::write(&collide, "[[rules]]\npath = \"id\"\naction = \"redact\"\n").unwrap();
+    let out2 = dir.path().join("collide.db");
+    let mut a = args(&src, &schema, &out2);
+    a.extend(["--rules", collide.to_str().unwrap(), "--tables", "Users"]);
+    let (code, _, stderr) = import_env(&a, &[]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("the rules gave two different items of Users the same key"),
+        "{stderr}"
+    );
+    assert!(!out2.exists());
+}

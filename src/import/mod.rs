@@ -4,6 +4,7 @@
 //! maintained, no stream records). The file is written beside the output under a temporary
 //! name and renamed at the end, so a failed run leaves nothing at the output.
 
+pub mod rules;
 pub mod schema;
 pub mod source;
 
@@ -32,6 +33,42 @@ pub struct Options {
     pub continue_on_error: bool,
     /// Write `OUTPUT.zst` (one zstd frame of the SQLite file) instead of the file itself.
     pub compress: bool,
+    /// Anonymisation rules (TOML).
+    pub rules: Option<PathBuf>,
+    /// Write the output even when original values of ruled paths survive into it.
+    pub accept_exposure: bool,
+}
+
+/// Why an import wrote nothing.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Failure {
+    /// Bad input, a bad schema or rules, or a storage fault.
+    Error(String),
+    /// Original values of ruled paths would survive into the output (exit code 3).
+    Exposure(String),
+}
+
+impl Failure {
+    /// The message.
+    pub fn message(&self) -> &str {
+        match self {
+            Failure::Error(m) | Failure::Exposure(m) => m,
+        }
+    }
+
+    /// The process exit code: 1, or 3 for exposure.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Failure::Error(_) => 1,
+            Failure::Exposure(_) => 3,
+        }
+    }
+}
+
+impl From<String> for Failure {
+    fn from(m: String) -> Failure {
+        Failure::Error(m)
+    }
 }
 
 impl Options {
@@ -58,6 +95,8 @@ pub struct Summary {
     pub destination: PathBuf,
     /// Its size in bytes.
     pub bytes: u64,
+    /// What each rule did.
+    pub rules: Vec<rules::RuleReport>,
 }
 
 impl Summary {
@@ -84,8 +123,17 @@ struct Chunk {
 }
 
 /// Runs an import. Nothing is written at `output` unless it succeeds.
-pub fn run(opts: &Options, mut progress: impl FnMut(Progress)) -> Result<Summary, String> {
+pub fn run(opts: &Options, mut progress: impl FnMut(Progress)) -> Result<Summary, Failure> {
     let started = Instant::now();
+    // Rules (and their secrets) are checked before any data is read.
+    let mut rules = match &opts.rules {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            Some(rules::Rules::parse(&path.display().to_string(), &text)?)
+        }
+        None => None,
+    };
     let schema_text = std::fs::read_to_string(&opts.schema)
         .map_err(|e| format!("cannot read {}: {e}", opts.schema.display()))?;
     let creates = schema::create_requests(&opts.schema.display().to_string(), &schema_text)?;
@@ -98,7 +146,8 @@ pub fn run(opts: &Options, mut progress: impl FnMut(Progress)) -> Result<Summary
                     return Err(format!(
                         "table {n} is not in the export at {}",
                         opts.source.display()
-                    ));
+                    )
+                    .into());
                 }
             }
             sources
@@ -109,7 +158,7 @@ pub fn run(opts: &Options, mut progress: impl FnMut(Progress)) -> Result<Summary
         None => sources.iter().collect(),
     };
     if wanted.is_empty() {
-        return Err(format!("no table data found in {}", opts.source.display()));
+        return Err(format!("no table data found in {}", opts.source.display()).into());
     }
     for s in &wanted {
         if !creates.iter().any(|(n, _)| n == &s.table) {
@@ -117,7 +166,8 @@ pub fn run(opts: &Options, mut progress: impl FnMut(Progress)) -> Result<Summary
                 "table {} is in the export but not in the schema {}",
                 s.table,
                 opts.schema.display()
-            ));
+            )
+            .into());
         }
     }
     let destination = opts.destination();
@@ -125,10 +175,28 @@ pub fn run(opts: &Options, mut progress: impl FnMut(Progress)) -> Result<Summary
         return Err(format!(
             "{} exists; use --force to replace it",
             destination.display()
-        ));
+        )
+        .into());
     }
     let tmp = temporary_path(&destination);
-    let result = write_database(opts, &tmp, &creates, &wanted, &mut progress);
+    let result = write_database(opts, &tmp, &creates, &wanted, rules.as_mut(), &mut progress)
+        .map_err(Failure::Error)
+        .and_then(|mut summary| {
+            summary.rules = rules.as_ref().map(|r| r.reports().to_vec()).unwrap_or_default();
+            let exposed: Vec<String> = summary
+                .rules
+                .iter()
+                .filter(|r| r.exposed > 0)
+                .map(|r| format!("{}: {} original values kept", r.rule, r.exposed))
+                .collect();
+            if !exposed.is_empty() && !opts.accept_exposure {
+                return Err(Failure::Exposure(format!(
+                    "original values of ruled paths would survive into the output ({}); nothing was written (--accept-exposure writes it anyway)",
+                    exposed.join("; ")
+                )));
+            }
+            Ok(summary)
+        });
     match result {
         Ok(mut summary) => {
             if opts.compress {
@@ -152,6 +220,7 @@ fn write_database(
     tmp: &Path,
     creates: &[(String, serde_json::Value)],
     wanted: &[&source::TableSource],
+    mut rules: Option<&mut rules::Rules>,
     progress: &mut impl FnMut(Progress),
 ) -> Result<Summary, String> {
     remove_database_files(tmp);
@@ -175,6 +244,20 @@ fn write_database(
         })?;
         let mut written = 0usize;
         let mut chunk = Chunk::default();
+        // A rule that changes a key attribute must keep keys unique: output key -> a digest
+        // of the original key (never the original itself).
+        let key_names: Vec<String> = req["KeySchema"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|k| k["AttributeName"].as_str().map(String::from))
+            .collect();
+        let keys_ruled = rules.as_ref().is_some_and(|r| {
+            r.paths_on(&s.table)
+                .iter()
+                .any(|p| key_names.iter().any(|k| k == p.root()))
+        });
+        let mut seen_keys: std::collections::HashMap<String, [u8; 32]> = Default::default();
         for file in &s.files {
             let shown = file.path.display().to_string();
             let mut count = 0u64;
@@ -187,7 +270,29 @@ fn write_database(
                     continue;
                 }
                 count += 1;
-                match source::item_of_line(&line) {
+                let item = source::item_of_line(&line).and_then(|mut item| {
+                    let Some(rules) = rules.as_deref_mut() else {
+                        return Ok(item);
+                    };
+                    let original_key = keys_ruled.then(|| key_text(&item, &key_names));
+                    rules.apply(&s.table, &mut item)?;
+                    if let Some(original) = original_key {
+                        let digest: [u8; 32] = sha2::Digest::finalize(sha2::Digest::chain_update(
+                            <sha2::Sha256 as sha2::Digest>::new(),
+                            original.as_bytes(),
+                        ))
+                        .into();
+                        let out = key_text(&item, &key_names);
+                        if seen_keys.insert(out, digest).is_some_and(|d| d != digest) {
+                            return Err(format!(
+                                "the rules gave two different items of {} the same key",
+                                s.table
+                            ));
+                        }
+                    }
+                    Ok(item)
+                });
+                match item {
                     Ok(item) => {
                         chunk.items.push(item);
                         chunk.at.push(at);
@@ -219,6 +324,19 @@ fn write_database(
         .map_err(|e| format!("cannot finish {}: {e}", tmp.display()))?;
     drop(db);
     Ok(summary)
+}
+
+/// An item's key attributes as text (to compare keys before and after the rules).
+fn key_text(item: &Item, names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| {
+            item.get(n)
+                .map(|v| serde_json::to_string(v).unwrap_or_default())
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join("\u{0}")
 }
 
 /// Writes a chunk; an item DynamoDB would refuse stops the import (or is skipped).
