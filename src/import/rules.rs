@@ -146,7 +146,7 @@ pub struct Rules {
     rules: Vec<Rule>,
     consistent: Vec<Path>,
     /// (path, original value as JSON) -> output value, for the consistency fields.
-    mapping: HashMap<(String, String), AttributeValue>,
+    mapping: HashMap<(Path, String), AttributeValue>,
     reports: Vec<RuleReport>,
 }
 
@@ -319,11 +319,11 @@ impl Rules {
                 self.reports[i].exposed += 1;
                 continue;
             }
+            // One original, one output per consistency field, whichever rule or table.
             let key = self
                 .consistent
-                .iter()
-                .any(|p| *p == rule.path)
-                .then(|| (rule.label.clone(), value_text(&original)));
+                .contains(&rule.path)
+                .then(|| (rule.path.clone(), value_text(&original)));
             let out = match key.as_ref().and_then(|k| self.mapping.get(k)) {
                 Some(v) => v.clone(),
                 None => {
