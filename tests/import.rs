@@ -466,3 +466,28 @@ fn rules_anonymise_consistently_and_refuse_exposure() {
     );
     assert!(!out2.exists());
 }
+
+#[test]
+fn with_rules_a_bad_item_is_reported_without_its_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let (src, schema) = people(dir.path());
+    gz(
+        &src.join("Orders/data/o.json.gz"),
+        &[
+            json!({"Item": {"pk": {"S": "o1"}, "amount": {"N": "secret-not-a-number"}}})
+                .to_string(),
+        ],
+    );
+    let rules = dir.path().join("r.toml");
+    std::fs::write(&rules, "[[rules]]\npath = \"email\"\naction = \"redact\"\n").unwrap();
+    let out = dir.path().join("leak.db");
+    let mut a = args(&src, &schema, &out);
+    a.extend(["--rules", rules.to_str().unwrap(), "--tables", "Orders"]);
+    let (code, _, stderr) = import_env(&a, &[]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("o.json.gz:1: ValidationException (message withheld"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("secret"), "{stderr}");
+}

@@ -270,7 +270,15 @@ fn write_database(
                     continue;
                 }
                 count += 1;
-                let item = source::item_of_line(&line).and_then(|mut item| {
+                // With rules, a parse error's details could echo original values: withheld.
+                let parsed = source::item_of_line(&line).map_err(|why| {
+                    if opts.rules.is_some() && !why.starts_with("not JSON") {
+                        "not an export item ({\"Item\": {...}} of DynamoDB JSON; details withheld because --rules keeps values out of messages)".to_string()
+                    } else {
+                        why
+                    }
+                });
+                let item = parsed.and_then(|mut item| {
                     let Some(rules) = rules.as_deref_mut() else {
                         return Ok(item);
                     };
@@ -356,11 +364,18 @@ fn load(
         .bulk_put(table, &chunk.items)
         .map_err(|e| format!("table {table}: {e}"))?;
     for (i, e) in &loaded.refused {
-        skip_or_fail(
-            opts,
-            summary,
-            format!("{}: {}: {}", chunk.at[*i], e.code().as_str(), e.message()),
-        )?;
+        // DynamoDB's messages can quote a value (a number that does not parse): with rules,
+        // values stay out of messages.
+        let why = if opts.rules.is_some() {
+            format!(
+                "{}: {} (message withheld because --rules keeps values out of messages)",
+                chunk.at[*i],
+                e.code().as_str()
+            )
+        } else {
+            format!("{}: {}: {}", chunk.at[*i], e.code().as_str(), e.message())
+        };
+        skip_or_fail(opts, summary, why)?;
     }
     chunk.items.clear();
     chunk.at.clear();

@@ -145,8 +145,9 @@ pub struct RuleReport {
 pub struct Rules {
     rules: Vec<Rule>,
     consistent: Vec<Path>,
-    /// (path, original value as JSON) -> output value, for the consistency fields.
-    mapping: HashMap<(Path, String), AttributeValue>,
+    /// (consistency field, digest of the original value) -> output value. A digest keeps the
+    /// originals themselves out of memory and makes keys small.
+    mapping: HashMap<(usize, [u8; 32]), AttributeValue>,
     reports: Vec<RuleReport>,
 }
 
@@ -319,16 +320,18 @@ impl Rules {
                 self.reports[i].exposed += 1;
                 continue;
             }
+            let text = value_text(&original);
             // One original, one output per consistency field, whichever rule or table.
             let key = self
                 .consistent
-                .contains(&rule.path)
-                .then(|| (rule.path.clone(), value_text(&original)));
+                .iter()
+                .position(|p| *p == rule.path)
+                .map(|field| (field, <[u8; 32]>::from(Sha256::digest(text.as_bytes()))));
             let out = match key.as_ref().and_then(|k| self.mapping.get(k)) {
                 Some(v) => v.clone(),
                 None => {
-                    let v =
-                        transform(rule, &original).map_err(|e| format!("{}: {e}", rule.label))?;
+                    let v = transform(rule, &original, &text)
+                        .map_err(|e| format!("{}: {e}", rule.label))?;
                     if let Some(k) = key {
                         self.mapping.insert(k, v.clone());
                     }
@@ -351,13 +354,25 @@ fn value_text(v: &AttributeValue) -> String {
     serde_json::to_string(v).unwrap_or_default()
 }
 
-fn transform(rule: &Rule, original: &AttributeValue) -> Result<AttributeValue, String> {
+/// Lowercase hex.
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(DIGITS[usize::from(b >> 4)] as char);
+        out.push(DIGITS[usize::from(b & 15)] as char);
+    }
+    out
+}
+
+/// The rule's output for a value (`text` is the value's canonical text).
+fn transform(rule: &Rule, original: &AttributeValue, text: &str) -> Result<AttributeValue, String> {
     Ok(match &rule.action {
         Action::Fake(g) => {
             // Seeded by the rule's key and the original: one original, one fake.
             let mut h = Sha256::new();
             h.update(rule.fake_key);
-            h.update(value_text(original).as_bytes());
+            h.update(text.as_bytes());
             AttributeValue::S(g.make(h.finalize().into()))
         }
         Action::Mask {
@@ -377,10 +392,7 @@ fn transform(rule: &Rule, original: &AttributeValue) -> Result<AttributeValue, S
                 .collect();
             AttributeValue::S(masked)
         }
-        Action::Hash { salt } => {
-            let mac = hmac_sha256(salt, value_text(original).as_bytes());
-            AttributeValue::S(mac.iter().map(|b| format!("{b:02x}")).collect())
-        }
+        Action::Hash { salt } => AttributeValue::S(hex(&hmac_sha256(salt, text.as_bytes()))),
         Action::Redact => AttributeValue::S("[REDACTED]".into()),
         Action::Null => AttributeValue::Null(true),
     })
@@ -440,9 +452,8 @@ mod tests {
     #[test]
     fn hmac_matches_rfc_4231() {
         let mac = hmac_sha256(&[0x0b; 20], b"Hi There");
-        let hex: String = mac.iter().map(|b| format!("{b:02x}")).collect();
         assert_eq!(
-            hex,
+            hex(&mac),
             "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"
         );
     }

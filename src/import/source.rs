@@ -152,8 +152,9 @@ pub fn item_of_line(line: &str) -> Result<crate::model::Item, String> {
     match serde_json::from_str::<Line>(line) {
         Ok(l) => Ok(l.item),
         // Say whether the line is not JSON at all, or JSON of another shape.
+        // The syntax error alone (it never quotes the line's values).
         Err(e) => match serde_json::from_str::<serde::de::IgnoredAny>(line) {
-            Err(_) => Err(format!("not JSON: {e}")),
+            Err(syntax) => Err(format!("not JSON: {syntax}")),
             Ok(_) => Err(format!("not an export item ({{\"Item\": {{...}}}}): {e}")),
         },
     }
