@@ -491,3 +491,19 @@ fn with_rules_a_bad_item_is_reported_without_its_values() {
     );
     assert!(!stderr.contains("secret"), "{stderr}");
 }
+
+#[test]
+fn force_does_not_replace_a_database_a_server_has_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let (src, schema) = export(dir.path());
+    let out = dir.path().join("served.db");
+    assert!(import(&args(&src, &schema, &out)).0);
+    let server = common::Server::start_with(&["--db-path", out.to_str().unwrap()]);
+    let mut a = args(&src, &schema, &out);
+    a.push("--force");
+    let (ok, _, stderr) = import(&a);
+    assert!(!ok);
+    assert!(stderr.contains("is open in a running Dynoxide"), "{stderr}");
+    drop(server);
+    assert!(import(&a).0, "replaced once the server stopped");
+}

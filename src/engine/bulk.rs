@@ -49,7 +49,9 @@ pub(crate) fn put_items(engine: &Engine, table: &str, items: &[Item]) -> Result<
     // One transaction for the chunk: the batches join it.
     out.written = state.in_transaction(|state| {
         let mut written = 0;
-        let mut batch = WriteBatch::new(state, Billing::Standard, false).without_records();
+        let mut batch = WriteBatch::new(state, Billing::Standard, false)
+            .without_records()
+            .joining();
         let mut keys = std::collections::HashSet::with_capacity(staged.len());
         for (i, (pk, sk, enc)) in staged {
             if !keys.insert((pk.clone(), sk.clone())) {
@@ -57,7 +59,9 @@ pub(crate) fn put_items(engine: &Engine, table: &str, items: &[Item]) -> Result<
                 batch.commit()?;
                 keys.clear();
                 keys.insert((pk.clone(), sk.clone()));
-                batch = WriteBatch::new(state, Billing::Standard, false).without_records();
+                batch = WriteBatch::new(state, Billing::Standard, false)
+                    .without_records()
+                    .joining();
             }
             batch.put(table, pk, sk, &items[i], enc)?;
             written += 1;

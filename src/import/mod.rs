@@ -446,17 +446,60 @@ fn remove_database_files(path: &Path) {
     }
 }
 
-/// Moves the finished file to the output: stale WAL files of a replaced output are removed
-/// first (SQLite would apply them to the new file).
+/// Moves the finished file to the output. A replaced output's WAL files are moved aside
+/// first (SQLite would apply them to the new file) and put back if the rename fails; a
+/// Dynoxide that has the output open (its `.lock` held) is never replaced under it.
 fn finish(tmp: &Path, output: &Path) -> Result<(), String> {
-    for suffix in ["-wal", "-shm", "-journal"] {
-        let _ = std::fs::remove_file(with_suffix(output, suffix));
+    let lock_path = with_suffix(output, ".lock");
+    let lock_existed = lock_path.exists();
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| format!("cannot open {}: {e}", lock_path.display()))?;
+    if lock.try_lock().is_err() {
+        remove_database_files(tmp);
+        if !lock_existed {
+            let _ = std::fs::remove_file(&lock_path);
+        }
+        return Err(format!(
+            "{} is open in a running Dynoxide; stop it before replacing the file",
+            output.display()
+        ));
     }
     for suffix in ["-wal", "-shm", ".lock"] {
         let _ = std::fs::remove_file(with_suffix(tmp, suffix));
     }
-    std::fs::rename(tmp, output).map_err(|e| {
-        remove_database_files(tmp);
-        format!("cannot move the import to {}: {e}", output.display())
-    })
+    let mut aside = Vec::new();
+    for suffix in ["-wal", "-shm", "-journal"] {
+        let old = with_suffix(output, suffix);
+        let moved = with_suffix(tmp, &format!("{suffix}-replaced"));
+        if std::fs::rename(&old, &moved).is_ok() {
+            aside.push((old, moved));
+        }
+    }
+    let result = std::fs::rename(tmp, output);
+    if !lock_existed {
+        let _ = std::fs::remove_file(&lock_path);
+    }
+    drop(lock);
+    match result {
+        Ok(()) => {
+            for (_, moved) in aside {
+                let _ = std::fs::remove_file(moved);
+            }
+            Ok(())
+        }
+        Err(e) => {
+            for (old, moved) in aside {
+                let _ = std::fs::rename(moved, old);
+            }
+            remove_database_files(tmp);
+            Err(format!(
+                "cannot move the import to {}: {e}",
+                output.display()
+            ))
+        }
+    }
 }

@@ -189,14 +189,30 @@ fn random_key() -> [u8; 32] {
 impl Rules {
     /// Reads and compiles a rules file; every secret is checked here, before any data.
     pub fn parse(source: &str, text: &str) -> Result<Rules, String> {
-        let file: File = toml::from_str(text).map_err(|e| format!("{source}: {e}"))?;
+        // toml's own text quotes the offending line, which may hold a value: the message
+        // and the position only.
+        let file: File = toml::from_str(text).map_err(|e| {
+            let at = e
+                .span()
+                .map(|s| {
+                    let line = text[..s.start.min(text.len())].matches('\n').count() + 1;
+                    format!(" (line {line})")
+                })
+                .unwrap_or_default();
+            format!("{source}: {}{at}", e.message())
+        })?;
         let values: Option<Item> = if file.values.is_empty() {
             None
         } else {
-            let json = serde_json::to_value(&file.values).map_err(|e| format!("values: {e}"))?;
-            Some(serde_json::from_value(json).map_err(|e| format!("values: {e}"))?)
+            let json = serde_json::to_value(&file.values)
+                .map_err(|_| format!("{source}: [values] is not DynamoDB JSON"))?;
+            Some(serde_json::from_value(json).map_err(|_| {
+                format!("{source}: [values] holds a value that is not a DynamoDB AttributeValue")
+            })?)
         };
         let names = file.names;
+        // Rules without seed_env share one key per run: one original, one fake, in every rule.
+        let run_key = random_key();
         let mut rules = Vec::new();
         for (i, r) in file.rules.into_iter().enumerate() {
             let condition = match &r.matches {
@@ -251,7 +267,7 @@ impl Rules {
                         .map_err(|_| rule_err(i, format!("seed_env {var} is not set")))?;
                     Sha256::digest(seed.as_bytes()).into()
                 }
-                None => random_key(),
+                None => run_key,
             };
             rules.push(Rule {
                 label: format!("rules[{}] {}", i + 1, r.path),
@@ -303,7 +319,10 @@ impl Rules {
     }
 
     /// Applies the rules of `table` to an item. Errors name the rule, never the value.
+    /// Matches and exposures are judged on the item as it came: rules do not see each
+    /// other's output.
     pub fn apply(&mut self, table: &str, item: &mut Item) -> Result<(), String> {
+        let as_read = (self.rules.len() > 1).then(|| item.clone());
         for (i, rule) in self.rules.iter().enumerate() {
             if rule
                 .tables
@@ -312,12 +331,22 @@ impl Rules {
             {
                 continue;
             }
-            let Some(original) = eval::get(item, &rule.path).cloned() else {
-                continue;
+            let (original, selected) = {
+                let source: &Item = as_read.as_ref().unwrap_or(item);
+                let Some(original) = eval::get(source, &rule.path).cloned() else {
+                    continue;
+                };
+                let selected = rule
+                    .condition
+                    .as_ref()
+                    .is_none_or(|c| eval::eval(c, source));
+                (original, selected)
             };
-            let selected = rule.condition.as_ref().is_none_or(|c| eval::eval(c, item));
             if !selected {
-                self.reports[i].exposed += 1;
+                // Kept, unless an earlier rule changed the value there.
+                if eval::get(item, &rule.path).is_some_and(|v| unchanged(v, &original)) {
+                    self.reports[i].exposed += 1;
+                }
                 continue;
             }
             let text = value_text(&original);
@@ -338,7 +367,7 @@ impl Rules {
                     v
                 }
             };
-            if crate::model::value::same_value(&out, &original) {
+            if unchanged(&out, &original) {
                 self.reports[i].exposed += 1;
             } else {
                 self.reports[i].applied += 1;
@@ -347,6 +376,17 @@ impl Rules {
         }
         Ok(())
     }
+}
+
+/// True when an output still shows the original: the same value, or the same digits or
+/// characters in another type (a mask of a number that kept every digit).
+fn unchanged(out: &AttributeValue, original: &AttributeValue) -> bool {
+    let text = |v: &AttributeValue| match v {
+        AttributeValue::S(s) | AttributeValue::N(s) => Some(s.clone()),
+        _ => None,
+    };
+    crate::model::value::same_value(out, original)
+        || text(out).is_some_and(|t| Some(t) == text(original))
 }
 
 /// A value's canonical text (DynamoDB JSON), the input of hashes and the consistency map.
@@ -528,6 +568,34 @@ mod tests {
     }
 
     #[test]
+    fn rules_judge_the_item_as_read_and_see_masked_numbers_kept() {
+        let text = r#"
+            [[rules]]
+            path = "kind"
+            action = "redact"
+
+            [[rules]]
+            match = "kind = :person"
+            path = "pin"
+            action = "mask"
+            keep_last = 4
+
+            [values]
+            ":person" = { S = "person" }
+        "#;
+        let mut rules = Rules::parse("r.toml", text).unwrap();
+        let mut item = Item::new();
+        item.insert("kind".into(), s("person"));
+        item.insert("pin".into(), AttributeValue::N("1234".into()));
+        rules.apply("t", &mut item).unwrap();
+        // The match saw "person" although the first rule redacted it; the 4-digit PIN was
+        // left whole by the mask: an exposure.
+        assert_eq!(item["pin"], s("1234"));
+        assert_eq!(rules.reports()[1].exposed, 1);
+        assert_eq!(rules.reports()[1].applied, 0);
+    }
+
+    #[test]
     fn secrets_are_checked_before_any_data_and_never_shown() {
         std::env::set_var("DYNOXIDE_TEST_SHORT_SALT", "short");
         let text = r#"
@@ -550,5 +618,11 @@ mod tests {
             .err()
             .unwrap();
         assert!(e.starts_with("rules[1]: unknown action \"shred\""), "{e}");
+        // A TOML error names the line, never its text.
+        let e = Rules::parse("r.toml", "[values]\n\":v\" = { S = \"ceo@corp.example\" \n")
+            .err()
+            .unwrap();
+        assert!(!e.contains("ceo@corp"), "{e}");
+        assert!(e.contains("line 2"), "{e}");
     }
 }

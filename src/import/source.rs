@@ -84,8 +84,10 @@ fn data_files(dir: &Path) -> Result<Vec<DataFile>, String> {
 /// its data files, found by name in the data folder.
 fn read_manifest(table_dir: &Path, data: &Path) -> Result<Option<Vec<DataFile>>, String> {
     let path = table_dir.join("manifest-files.json");
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        return Ok(None);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
     };
     let mut files = Vec::new();
     for (n, line) in text.lines().enumerate() {

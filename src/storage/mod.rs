@@ -169,8 +169,8 @@ impl State {
         Ok(())
     }
 
-    /// Runs `f` in one transaction that the write batches inside it join (their reads then
-    /// share one snapshot instead of taking a lock each): a bulk load. On an error everything
+    /// Runs `f` in one transaction that write batches made with `WriteBatch::joining` join
+    /// (their reads then share one snapshot instead of taking a lock each): a bulk load. On an error everything
     /// is rolled back and the catalog and counters are read again.
     pub fn in_transaction<T>(&mut self, f: impl FnOnce(&mut State) -> Result<T>) -> Result<T> {
         self.conn.prepare_cached("BEGIN")?.execute([])?;
@@ -250,7 +250,7 @@ impl State {
             "INSERT INTO dynoxide_catalog (name, id, meta) VALUES (?1, ?2, ?3)",
             params![t.desc.table_name, id, stored_json(&t)],
         )?;
-        let stream = self.stream_for(&tx, &t)?;
+        let stream = self.stream_for(&tx, &t, 0)?;
         tx.commit()?;
         self.next_table_id += 1;
         let name = t.desc.table_name.clone();
@@ -316,7 +316,7 @@ impl State {
             _ => None,
         };
         let created = if disabled.is_some() || current.is_none() {
-            self.stream_for(&tx, &t)?
+            self.stream_for(&tx, &t, 0)?
         } else {
             None
         };
@@ -339,11 +339,17 @@ impl State {
 
     /// A new stream for a table whose description has one enabled (inside the caller's
     /// transaction), or None.
-    fn stream_for(&self, conn: &Connection, t: &TableMeta) -> Result<Option<streams::Stream>> {
+    /// `later` counts streams created earlier in the same transaction (each takes an id).
+    fn stream_for(
+        &self,
+        conn: &Connection,
+        t: &TableMeta,
+        later: i64,
+    ) -> Result<Option<streams::Stream>> {
         let Some((view, arn, label)) = stream_setting(&t.desc) else {
             return Ok(None);
         };
-        Ok(Some(self.new_stream(conn, t, view, arn, label)?))
+        Ok(Some(self.new_stream(conn, t, view, arn, label, later)?))
     }
 
     /// Adds a GSI to a table, backfilling it from the table's items in one transaction.
@@ -443,14 +449,21 @@ pub(crate) struct Txn<'c> {
 }
 
 impl<'c> Txn<'c> {
-    /// Begins a transaction on the connection; inside one already begun (a bulk load's,
-    /// see [`State::in_transaction`]) it joins that one, which commits or rolls back for it.
+    /// Begins a transaction on the connection.
     pub fn begin(conn: &'c Connection) -> Result<Txn<'c>> {
-        if !conn.is_autocommit() {
-            return Ok(Txn { conn, done: true });
-        }
         conn.prepare_cached("BEGIN")?.execute([])?;
         Ok(Txn { conn, done: false })
+    }
+
+    /// The transaction [`State::in_transaction`] has open: statements join it, and it
+    /// commits or rolls back there (an error if none is open).
+    pub fn joined(conn: &'c Connection) -> Result<Txn<'c>> {
+        if conn.is_autocommit() {
+            return Err(Error::internal(
+                "a joined write batch outside a transaction",
+            ));
+        }
+        Ok(Txn { conn, done: true })
     }
 
     /// A transaction for a write of `statements` statements: a single statement is atomic on

@@ -260,14 +260,19 @@ impl State {
         if missing.is_empty() {
             return Ok(());
         }
-        // At open: an error leaves no state behind (the connection rolls back as it closes).
-        self.conn.execute_batch("BEGIN")?;
-        for t in &missing {
-            if let Some(s) = self.stream_for(&self.conn, t)? {
-                self.stream_created(s);
+        let mut made = Vec::new();
+        {
+            let tx = super::Txn::begin(&self.conn)?;
+            for t in &missing {
+                if let Some(s) = self.stream_for(&tx, t, made.len() as i64)? {
+                    made.push(s);
+                }
             }
+            tx.commit()?;
         }
-        self.conn.execute_batch("COMMIT")?;
+        for s in made {
+            self.stream_created(s);
+        }
         Ok(())
     }
 
@@ -286,9 +291,10 @@ impl State {
         view: StreamViewType,
         arn: &str,
         label: &str,
+        later: i64,
     ) -> Result<Stream> {
         let now = self.clock.now_ms();
-        let id = self.next_stream_id;
+        let id = self.next_stream_id + later;
         let mut s = Stream {
             id,
             table_name: t.desc.table_name.clone(),

@@ -174,6 +174,8 @@ pub(crate) struct WriteBatch<'s, 'n> {
     collections: bool,
     /// Append stream records (false for a bulk load: imported items are not changes).
     records: bool,
+    /// Commit inside the transaction `State::in_transaction` holds open, not a new one.
+    joining: bool,
     /// The keys staged, once the batch is large (see `stage`).
     seen: Option<std::collections::HashSet<StagedKey>>,
     writes: Vec<Staged>,
@@ -189,11 +191,18 @@ impl<'s, 'n> WriteBatch<'s, 'n> {
             billing,
             collections,
             records: true,
+            joining: false,
             seen: None,
             // Most batches write one item of one table.
             writes: Vec::with_capacity(1),
             tables: Vec::with_capacity(1),
         }
+    }
+
+    /// A batch that joins the transaction `State::in_transaction` holds open.
+    pub fn joining(mut self) -> Self {
+        self.joining = true;
+        self
     }
 
     /// A batch that loads data rather than changing it: no stream records (an import).
@@ -370,6 +379,7 @@ impl<'s, 'n> WriteBatch<'s, 'n> {
             state,
             writes,
             mut tables,
+            joining,
             ..
         } = self;
         let statements: usize = writes
@@ -382,7 +392,11 @@ impl<'s, 'n> WriteBatch<'s, 'n> {
             })
             .sum();
         // A single statement is atomic by itself; anything more is one transaction.
-        let tx = Txn::for_write(&state.conn, statements)?;
+        let tx = if joining {
+            Txn::joined(&state.conn)?
+        } else {
+            Txn::for_write(&state.conn, statements)?
+        };
         for w in &writes {
             let t = state
                 .tables
