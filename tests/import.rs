@@ -507,3 +507,19 @@ fn force_does_not_replace_a_database_a_server_has_open() {
     drop(server);
     assert!(import(&a).0, "replaced once the server stopped");
 }
+
+#[test]
+fn the_summary_counts_what_each_table_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    let (src, schema) = export(dir.path());
+    // The plain file repeats ten keys of the gzip file: they replace, not add.
+    std::fs::write(
+        src.join("Orders/data/part-2.jsonl"),
+        (290..350).map(order).collect::<Vec<_>>().join("\n"),
+    )
+    .unwrap();
+    let out = dir.path().join("count.db");
+    let (ok, stdout, stderr) = import(&args(&src, &schema, &out));
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("Orders: 350 items"), "{stdout}");
+}

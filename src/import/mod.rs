@@ -326,7 +326,14 @@ fn write_database(
         written += n;
         done.items += n;
         progress(done);
-        summary.tables.push((s.table.clone(), written));
+        // Items with a key seen before replaced the earlier one: the table's own count is
+        // what it holds.
+        let held = db
+            .execute("DescribeTable", serde_json::json!({"TableName": s.table}))
+            .ok()
+            .and_then(|d| d["Table"]["ItemCount"].as_u64())
+            .map_or(written, |n| n as usize);
+        summary.tables.push((s.table.clone(), held));
     }
     db.checkpoint()
         .map_err(|e| format!("cannot finish {}: {e}", tmp.display()))?;
