@@ -8,7 +8,7 @@ pub mod model;
 pub mod server;
 pub(crate) mod tools;
 
-use crate::db::Database;
+use crate::db::{Database, Operation};
 use crate::error::Error;
 use model::DataModel;
 use serde_json::{json, Map, Value};
@@ -178,16 +178,18 @@ impl Mcp {
     fn run(&self, tool: &ToolDef, request: Map<String, Value>) -> crate::Result<Outcome> {
         let db = &self.db;
         Ok(match tool.action {
-            Action::Operation(op @ ("Query" | "Scan")) => self.capped_read(op, request)?,
-            Action::Operation("ExecuteStatement")
+            Action::Operation(op @ (Operation::Query | Operation::Scan)) => {
+                self.capped_read(op, request)?
+            }
+            Action::Operation(Operation::ExecuteStatement)
                 if request
                     .get("Statement")
                     .and_then(Value::as_str)
                     .is_some_and(is_select) =>
             {
-                self.capped_read("ExecuteStatement", request)?
+                self.capped_read(Operation::ExecuteStatement, request)?
             }
-            Action::Operation("DeleteTable") => {
+            Action::Operation(Operation::DeleteTable) => {
                 // Only a delete that can succeed is worth a snapshot (and a pruned older one).
                 let table =
                     db.execute("DescribeTable", json!({"TableName": request["TableName"]}))?;
@@ -213,7 +215,7 @@ impl Mcp {
                     )),
                 }
             }
-            Action::Operation(op) => Outcome::done(db.execute(op, Value::Object(request))?),
+            Action::Operation(op) => Outcome::done(db.execute(op.name(), Value::Object(request))?),
             Action::BulkPut => self.bulk_put(request)?,
             Action::SweepTtl => Outcome::done(json!({"Deleted": db.sweep_ttl()?})),
             Action::Explain => {
@@ -249,7 +251,11 @@ impl Mcp {
     /// A Query, Scan or PartiQL SELECT under the caps: Limit at most `max_items`, and when
     /// the items exceed `max_size_bytes` the read runs again with a Limit that fits, so the
     /// page ends with the engine's own LastEvaluatedKey / NextToken.
-    fn capped_read(&self, op: &str, mut request: Map<String, Value>) -> crate::Result<Outcome> {
+    fn capped_read(
+        &self,
+        op: Operation,
+        mut request: Map<String, Value>,
+    ) -> crate::Result<Outcome> {
         let mut notes = Vec::new();
         if let Some(max) = self.options.max_items {
             // A negative or zero Limit is left for DynamoDB's own error.
@@ -258,7 +264,7 @@ impl Mcp {
                 request.insert("Limit".into(), json!(max));
             }
         }
-        let mut out = self.db.execute(op, Value::Object(request.clone()))?;
+        let mut out = self.db.execute(op.name(), Value::Object(request.clone()))?;
         if let Some(max_bytes) = self.options.max_size_bytes {
             let items = out["Items"].as_array().cloned().unwrap_or_default();
             let mut total = 0usize;
@@ -273,7 +279,7 @@ impl Mcp {
             if fit < items.len() {
                 // At least one item, so that paging always moves on.
                 request.insert("Limit".into(), json!(fit.max(1)));
-                out = self.db.execute(op, Value::Object(request))?;
+                out = self.db.execute(op.name(), Value::Object(request))?;
                 notes.push(format!(
                     "capped at {max_bytes} bytes of items (dynoxide mcp --max-size-bytes)"
                 ));
@@ -289,7 +295,7 @@ impl Mcp {
             format!(
                 "This page was {}; call again with {} to read on.",
                 notes.join(" and "),
-                if op == "ExecuteStatement" {
+                if op == Operation::ExecuteStatement {
                     "next_token = NextToken"
                 } else {
                     "exclusive_start_key = LastEvaluatedKey"

@@ -2,13 +2,14 @@
 //! description and its arguments. Schemas, the read-only filter and the argument translation
 //! (snake_case top-level arguments -> DynamoDB's PascalCase request) all come from it.
 
+use crate::db::Operation;
 use serde_json::{json, Map, Value};
 
 /// What a tool runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Action {
-    /// A DynamoDB (or DynamoDB Streams) operation, by its name, through `Database::execute`.
-    Operation(&'static str),
+    /// A DynamoDB (or DynamoDB Streams) operation, through `Database::execute`.
+    Operation(Operation),
     /// Any number of items written in BatchWriteItem chunks.
     BulkPut,
     /// `Database::sweep_ttl`.
@@ -165,7 +166,7 @@ const TOKEN: Arg = opt(
 pub(crate) const TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "list_tables",
-        action: Action::Operation("ListTables"),
+        action: Action::Operation(Operation::ListTables),
         effect: Effect::Read,
         description: "List the tables' names (paged).",
         args: &[
@@ -175,14 +176,14 @@ pub(crate) const TOOLS: &[ToolDef] = &[
     },
     ToolDef {
         name: "describe_table",
-        action: Action::Operation("DescribeTable"),
+        action: Action::Operation(Operation::DescribeTable),
         effect: Effect::Read,
         description: "Describe a table: keys, indexes, item count, size, billing, stream.",
         args: &[TABLE],
     },
     ToolDef {
         name: "create_table",
-        action: Action::Operation("CreateTable"),
+        action: Action::Operation(Operation::CreateTable),
         effect: Effect::Write,
         description: "Create a table (with indexes, billing mode, stream and tags if given).",
         args: &[
@@ -210,14 +211,14 @@ pub(crate) const TOOLS: &[ToolDef] = &[
     },
     ToolDef {
         name: "delete_table",
-        action: Action::Operation("DeleteTable"),
+        action: Action::Operation(Operation::DeleteTable),
         effect: Effect::Destructive,
         description: "Delete a table and its items (an automatic snapshot is taken first).",
         args: &[TABLE],
     },
     ToolDef {
         name: "update_table",
-        action: Action::Operation("UpdateTable"),
+        action: Action::Operation(Operation::UpdateTable),
         effect: Effect::Destructive,
         description: "Change a table: billing, throughput, GSIs (create/delete), stream, deletion protection.",
         args: &[
@@ -234,14 +235,14 @@ pub(crate) const TOOLS: &[ToolDef] = &[
     },
     ToolDef {
         name: "get_item",
-        action: Action::Operation("GetItem"),
+        action: Action::Operation(Operation::GetItem),
         effect: Effect::Read,
         description: "Read one item by its primary key.",
         args: &[TABLE, KEY, PROJECTION, NAMES, CONSISTENT, CAPACITY],
     },
     ToolDef {
         name: "put_item",
-        action: Action::Operation("PutItem"),
+        action: Action::Operation(Operation::PutItem),
         effect: Effect::Destructive,
         description: "Write one item, replacing any item with its key (optionally only if a condition holds).",
         args: &[
@@ -258,7 +259,7 @@ pub(crate) const TOOLS: &[ToolDef] = &[
     },
     ToolDef {
         name: "update_item",
-        action: Action::Operation("UpdateItem"),
+        action: Action::Operation(Operation::UpdateItem),
         effect: Effect::Destructive,
         description: "Change attributes of one item with an UpdateExpression (creates the item if missing).",
         args: &[
@@ -276,7 +277,7 @@ pub(crate) const TOOLS: &[ToolDef] = &[
     },
     ToolDef {
         name: "delete_item",
-        action: Action::Operation("DeleteItem"),
+        action: Action::Operation(Operation::DeleteItem),
         effect: Effect::Destructive,
         description: "Delete one item by its primary key (optionally only if a condition holds).",
         args: &[
@@ -293,7 +294,7 @@ pub(crate) const TOOLS: &[ToolDef] = &[
     },
     ToolDef {
         name: "batch_get_item",
-        action: Action::Operation("BatchGetItem"),
+        action: Action::Operation(Operation::BatchGetItem),
         effect: Effect::Read,
         description: "Read up to 100 items by key across tables.",
         args: &[
@@ -303,7 +304,7 @@ pub(crate) const TOOLS: &[ToolDef] = &[
     },
     ToolDef {
         name: "batch_write_item",
-        action: Action::Operation("BatchWriteItem"),
+        action: Action::Operation(Operation::BatchWriteItem),
         effect: Effect::Destructive,
         description: "Put or delete up to 25 items across tables in one call.",
         args: &[
@@ -324,7 +325,7 @@ pub(crate) const TOOLS: &[ToolDef] = &[
     },
     ToolDef {
         name: "query",
-        action: Action::Operation("Query"),
+        action: Action::Operation(Operation::Query),
         effect: Effect::Read,
         description: "Read the items of one partition (of a table or index), optionally a sort-key range, in key order.",
         args: &[
@@ -345,7 +346,7 @@ pub(crate) const TOOLS: &[ToolDef] = &[
     },
     ToolDef {
         name: "scan",
-        action: Action::Operation("Scan"),
+        action: Action::Operation(Operation::Scan),
         effect: Effect::Read,
         description: "Read every item of a table or index (paged), optionally filtered.",
         args: &[
@@ -366,7 +367,7 @@ pub(crate) const TOOLS: &[ToolDef] = &[
     },
     ToolDef {
         name: "transact_get_items",
-        action: Action::Operation("TransactGetItems"),
+        action: Action::Operation(Operation::TransactGetItems),
         effect: Effect::Read,
         description: "Read up to 100 items by key as one consistent snapshot.",
         args: &[
@@ -376,7 +377,7 @@ pub(crate) const TOOLS: &[ToolDef] = &[
     },
     ToolDef {
         name: "transact_write_items",
-        action: Action::Operation("TransactWriteItems"),
+        action: Action::Operation(Operation::TransactWriteItems),
         effect: Effect::Destructive,
         description: "Apply up to 100 puts, updates, deletes and condition checks all or nothing.",
         args: &[
@@ -388,7 +389,7 @@ pub(crate) const TOOLS: &[ToolDef] = &[
     },
     ToolDef {
         name: "execute_partiql",
-        action: Action::Operation("ExecuteStatement"),
+        action: Action::Operation(Operation::ExecuteStatement),
         effect: Effect::Statement,
         description: "Run one PartiQL statement (SELECT, INSERT, UPDATE or DELETE).",
         args: &[
@@ -402,7 +403,7 @@ pub(crate) const TOOLS: &[ToolDef] = &[
     },
     ToolDef {
         name: "batch_execute_partiql",
-        action: Action::Operation("BatchExecuteStatement"),
+        action: Action::Operation(Operation::BatchExecuteStatement),
         effect: Effect::Statement,
         description: "Run up to 25 PartiQL statements (each on its own; all reads or all writes).",
         args: &[
@@ -412,7 +413,7 @@ pub(crate) const TOOLS: &[ToolDef] = &[
     },
     ToolDef {
         name: "execute_transaction_partiql",
-        action: Action::Operation("ExecuteTransaction"),
+        action: Action::Operation(Operation::ExecuteTransaction),
         effect: Effect::Statement,
         description: "Run up to 100 PartiQL statements as one transaction.",
         args: &[
@@ -423,7 +424,7 @@ pub(crate) const TOOLS: &[ToolDef] = &[
     },
     ToolDef {
         name: "update_time_to_live",
-        action: Action::Operation("UpdateTimeToLive"),
+        action: Action::Operation(Operation::UpdateTimeToLive),
         effect: Effect::Write,
         description: "Turn TTL on or off for a table (items whose attribute is an epoch second in the past are deleted).",
         args: &[
@@ -433,7 +434,7 @@ pub(crate) const TOOLS: &[ToolDef] = &[
     },
     ToolDef {
         name: "describe_time_to_live",
-        action: Action::Operation("DescribeTimeToLive"),
+        action: Action::Operation(Operation::DescribeTimeToLive),
         effect: Effect::Read,
         description: "Show a table's TTL setting.",
         args: &[TABLE],
@@ -447,7 +448,7 @@ pub(crate) const TOOLS: &[ToolDef] = &[
     },
     ToolDef {
         name: "tag_resource",
-        action: Action::Operation("TagResource"),
+        action: Action::Operation(Operation::TagResource),
         effect: Effect::Write,
         description: "Add or overwrite tags on a table.",
         args: &[
@@ -457,7 +458,7 @@ pub(crate) const TOOLS: &[ToolDef] = &[
     },
     ToolDef {
         name: "untag_resource",
-        action: Action::Operation("UntagResource"),
+        action: Action::Operation(Operation::UntagResource),
         effect: Effect::Write,
         description: "Remove tags from a table.",
         args: &[
@@ -467,7 +468,7 @@ pub(crate) const TOOLS: &[ToolDef] = &[
     },
     ToolDef {
         name: "list_tags_of_resource",
-        action: Action::Operation("ListTagsOfResource"),
+        action: Action::Operation(Operation::ListTagsOfResource),
         effect: Effect::Read,
         description: "List a table's tags.",
         args: &[
@@ -477,7 +478,7 @@ pub(crate) const TOOLS: &[ToolDef] = &[
     },
     ToolDef {
         name: "list_streams",
-        action: Action::Operation("ListStreams"),
+        action: Action::Operation(Operation::ListStreams),
         effect: Effect::Read,
         description: "List streams (of one table, or all).",
         args: &[
@@ -488,7 +489,7 @@ pub(crate) const TOOLS: &[ToolDef] = &[
     },
     ToolDef {
         name: "describe_stream",
-        action: Action::Operation("DescribeStream"),
+        action: Action::Operation(Operation::DescribeStream),
         effect: Effect::Read,
         description: "Describe a stream: status, view type, shards.",
         args: &[
@@ -499,7 +500,7 @@ pub(crate) const TOOLS: &[ToolDef] = &[
     },
     ToolDef {
         name: "get_shard_iterator",
-        action: Action::Operation("GetShardIterator"),
+        action: Action::Operation(Operation::GetShardIterator),
         effect: Effect::Read,
         description: "Get an iterator to read a stream shard's records from a position.",
         args: &[
@@ -511,7 +512,7 @@ pub(crate) const TOOLS: &[ToolDef] = &[
     },
     ToolDef {
         name: "get_records",
-        action: Action::Operation("GetRecords"),
+        action: Action::Operation(Operation::GetRecords),
         effect: Effect::Read,
         description: "Read stream records (INSERT/MODIFY/REMOVE with keys and images) from a shard iterator.",
         args: &[
