@@ -550,7 +550,11 @@ pub(super) fn append(
             // Roll over: close the old shard at its last record, open its child.
             let mut s = match changed.iter().position(|s| s.id == r.stream) {
                 Some(i) => changed.swap_remove(i),
-                None => state.streams[&r.stream].clone(),
+                None => state
+                    .streams
+                    .get(&r.stream)
+                    .cloned()
+                    .ok_or_else(|| Error::internal("a record names a missing stream"))?,
             };
             close_open_shard(conn, &mut s, now)?;
             let first = (seq + 1).max(now.saturating_mul(1000));
