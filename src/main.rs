@@ -375,6 +375,7 @@ fn run_mcp(args: McpArgs) -> Result<(), Box<dyn std::error::Error>> {
 }
 
 fn import(args: ImportArgs) -> std::process::ExitCode {
+    let interrupt = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let opts = dynoxide::import::Options {
         source: args.source,
         schema: args.schema,
@@ -385,7 +386,9 @@ fn import(args: ImportArgs) -> std::process::ExitCode {
         compress: args.compress,
         rules: args.rules,
         accept_exposure: args.accept_exposure,
+        interrupt: Some(interrupt.clone()),
     };
+    watch_interrupts(&opts, interrupt.clone());
     // A progress bar on a terminal; otherwise a plain log line every few seconds.
     let tty = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let bar = tty.then(|| {
@@ -435,6 +438,9 @@ fn import(args: ImportArgs) -> std::process::ExitCode {
             for (table, n) in &summary.tables {
                 println!("  {table}: {n} items");
             }
+            for note in &summary.notes {
+                println!("note: {note}");
+            }
             for r in &summary.rules {
                 println!(
                     "  {}: {} values changed{}",
@@ -457,9 +463,55 @@ fn import(args: ImportArgs) -> std::process::ExitCode {
         }
         Err(e) => {
             eprintln!("dynoxide import: {}", e.message());
+            if interrupt.load(std::sync::atomic::Ordering::Relaxed) {
+                return std::process::ExitCode::from(130);
+            }
             std::process::ExitCode::from(e.exit_code())
         }
     }
+}
+
+/// Ctrl-C (or SIGTERM) stops an import: the first asks it to stop, so it removes its
+/// temporary file and writes nothing; a second removes the temporary file and exits at once.
+fn watch_interrupts(
+    opts: &dynoxide::import::Options,
+    flag: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) {
+    let opts = opts.clone();
+    let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    else {
+        return;
+    };
+    std::thread::spawn(move || {
+        rt.block_on(async move {
+            loop {
+                #[cfg(unix)]
+                {
+                    let Ok(mut term) =
+                        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                    else {
+                        return;
+                    };
+                    tokio::select! {
+                        r = tokio::signal::ctrl_c() => if r.is_err() { return },
+                        _ = term.recv() => {}
+                    }
+                }
+                #[cfg(not(unix))]
+                if tokio::signal::ctrl_c().await.is_err() {
+                    return;
+                }
+                if flag.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                    opts.remove_partial();
+                    eprintln!("dynoxide import: interrupted; nothing was written");
+                    std::process::exit(130);
+                }
+                eprintln!("dynoxide import: stopping (interrupt again to stop at once)");
+            }
+        });
+    });
 }
 
 /// The database at `--db-path` (a `.zst` one decompressed: into memory, or a temporary file

@@ -523,3 +523,188 @@ fn the_summary_counts_what_each_table_holds() {
     assert!(ok, "{stderr}");
     assert!(stdout.contains("Orders: 350 items"), "{stdout}");
 }
+
+#[test]
+fn a_line_that_is_not_utf8_is_that_lines_fault() {
+    let dir = tempfile::tempdir().unwrap();
+    let (src, schema) = export(dir.path());
+    let bad = src.join("Orders/data/part-2.jsonl");
+    let mut bytes = (300..305)
+        .map(order)
+        .collect::<Vec<_>>()
+        .join("\n")
+        .into_bytes();
+    bytes.extend_from_slice(b"\n{\"Item\": {\"pk\": {\"S\": \"\xff\xfe\"}}}\n");
+    bytes.extend_from_slice(
+        (305..310)
+            .map(order)
+            .collect::<Vec<_>>()
+            .join("\n")
+            .as_bytes(),
+    );
+    std::fs::write(&bad, bytes).unwrap();
+    let out = dir.path().join("utf8.db");
+    let (ok, _, stderr) = import(&args(&src, &schema, &out));
+    assert!(!ok);
+    assert!(
+        stderr.contains(&format!("{}:6: not UTF-8 text", bad.display())),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+    let mut a = args(&src, &schema, &out);
+    a.push("--continue-on-error");
+    let (ok, stdout, stderr) = import(&a);
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("skipped 1 lines"), "{stdout}");
+    let db = Database::new(&out).unwrap();
+    assert_eq!(describe(&db, "Orders")["ItemCount"], json!(310));
+}
+
+#[test]
+fn empty_tables_are_created_and_schema_only_tables_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let (src, _) = export(dir.path());
+    std::fs::create_dir_all(src.join("Empty/data")).unwrap();
+    // Folders that are not tables (no data folder, manifest or data files) are ignored.
+    std::fs::create_dir_all(src.join("notes")).unwrap();
+    let key = |t: &str| {
+        json!({"Table": {"TableName": t,
+            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+            "BillingModeSummary": {"BillingMode": "PAY_PER_REQUEST"}}})
+    };
+    let mut users = key("Users");
+    users["Table"]["AttributeDefinitions"][0]["AttributeName"] = json!("id");
+    users["Table"]["KeySchema"][0]["AttributeName"] = json!("id");
+    let schema = dir.path().join("schema.json");
+    std::fs::write(
+        &schema,
+        json!([key("Orders"), users, key("Empty"), key("Audit")]).to_string(),
+    )
+    .unwrap();
+    let out = dir.path().join("e.db");
+    let (ok, stdout, stderr) = import(&args(&src, &schema, &out));
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("Empty: 0 items"), "{stdout}");
+    assert!(
+        stdout.contains("note: table Audit is in the schema but not in the export: not created"),
+        "{stdout}"
+    );
+    let db = Database::new(&out).unwrap();
+    assert_eq!(describe(&db, "Empty")["ItemCount"], json!(0));
+    let tables = db.execute("ListTables", json!({})).unwrap();
+    assert_eq!(tables["TableNames"], json!(["Empty", "Orders", "Users"]));
+}
+
+#[test]
+fn the_summary_manifest_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let (src, schema) = export(dir.path());
+    let summary = src.join("Users/manifest-summary.json");
+    let write = |v: Value| std::fs::write(&summary, v.to_string()).unwrap();
+    write(
+        json!({"version": "2020-06-30", "itemCount": 20, "outputFormat": "DYNAMODB_JSON",
+        "exportType": "FULL_EXPORT", "manifestFilesS3Key": "AWSDynamoDB/x/manifest-files.json"}),
+    );
+    let out = dir.path().join("s.db");
+    let (ok, _, stderr) = import(&args(&src, &schema, &out));
+    assert!(ok, "{stderr}");
+
+    write(json!({"itemCount": 25, "outputFormat": "DYNAMODB_JSON"}));
+    let out = dir.path().join("s2.db");
+    let (ok, _, stderr) = import(&args(&src, &schema, &out));
+    assert!(!ok);
+    assert!(
+        stderr
+            .contains("table Users: manifest-summary.json counts 25 items, the data files hold 20"),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+
+    write(json!({"itemCount": 20, "outputFormat": "ION"}));
+    let (ok, _, stderr) = import(&args(&src, &schema, &out));
+    assert!(!ok);
+    assert!(
+        stderr.contains("outputFormat \"ION\" cannot be imported; export with DYNAMODB_JSON"),
+        "{stderr}"
+    );
+    write(json!({"itemCount": 20, "exportType": "INCREMENTAL_EXPORT"}));
+    let (ok, _, stderr) = import(&args(&src, &schema, &out));
+    assert!(!ok);
+    assert!(
+        stderr.contains("exportType \"INCREMENTAL_EXPORT\" cannot be imported"),
+        "{stderr}"
+    );
+}
+
+/// Files in `dir` whose names start with `prefix`.
+fn files_starting(dir: &Path, prefix: &str) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(prefix))
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn an_interrupted_import_leaves_nothing_and_stale_files_are_removed() {
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    let (src, schema) = export(dir.path());
+    // A named pipe as a data file holds the import mid-read until the test writes to it.
+    let fifo = src.join("Orders/data/part-3.jsonl");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let out = dir.path().join("int.db");
+    for signals in [1, 2] {
+        let child = Command::new(env!("CARGO_BIN_EXE_dynoxide"))
+            .arg("import")
+            .args(args(&src, &schema, &out))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Opening for write waits until the import opens the pipe to read it.
+        let mut pipe = std::fs::OpenOptions::new().write(true).open(&fifo).unwrap();
+        writeln!(pipe, "{}", order(400)).unwrap();
+        pipe.flush().unwrap();
+        let tmp = format!("int.db.importing-{}", child.id());
+        assert!(dir.path().join(&tmp).exists(), "the import writes {tmp}");
+        for _ in 0..signals {
+            let sent = Command::new("kill")
+                .args(["-INT", &child.id().to_string()])
+                .status()
+                .unwrap();
+            assert!(sent.success());
+            std::thread::sleep(std::time::Duration::from_millis(300));
+        }
+        // Once asked to stop, the import stops at its next line.
+        let _ = writeln!(pipe, "{}", order(401));
+        drop(pipe);
+        let done = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&done.stderr);
+        assert_eq!(done.status.code(), Some(130), "{stderr}");
+        assert!(stderr.contains("nothing was written"), "{stderr}");
+        assert_eq!(files_starting(dir.path(), "int.db"), Vec::<String>::new());
+    }
+    std::fs::remove_file(&fifo).unwrap();
+
+    // A killed import's files (its process gone) are removed by the next import.
+    let stale = dir.path().join("int.db.importing-4000000000");
+    std::fs::write(&stale, b"partial").unwrap();
+    std::fs::write(dir.path().join("int.db.importing-4000000000-wal"), b"").unwrap();
+    let (ok, stdout, stderr) = import(&args(&src, &schema, &out));
+    assert!(ok, "{stderr}");
+    assert!(
+        stdout.contains(&format!(
+            "note: removed {}, left by an import that did not finish",
+            stale.display()
+        )),
+        "{stdout}"
+    );
+    assert_eq!(
+        files_starting(dir.path(), "int.db"),
+        vec!["int.db".to_string()]
+    );
+}

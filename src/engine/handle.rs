@@ -64,9 +64,16 @@ impl Engine {
     /// Checkpoints a file database's WAL into the main file (a no-op in memory).
     pub fn checkpoint(&self) -> Result<()> {
         let state = self.lock();
-        state
+        // The first column is 1 when a reader or writer kept the checkpoint from finishing:
+        // the WAL then still holds committed pages the main file lacks.
+        let busy: i64 = state
             .conn
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+        if busy != 0 {
+            return Err(crate::error::Error::internal(
+                "the WAL checkpoint could not finish: the database is busy",
+            ));
+        }
         Ok(())
     }
 

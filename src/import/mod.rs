@@ -11,6 +11,8 @@ pub mod source;
 use crate::db::Database;
 use crate::model::Item;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Items checked and written per transaction.
@@ -37,6 +39,8 @@ pub struct Options {
     pub rules: Option<PathBuf>,
     /// Write the output even when original values of ruled paths survive into it.
     pub accept_exposure: bool,
+    /// Set (by a signal handler) to stop the import: it then fails, writing nothing.
+    pub interrupt: Option<Arc<AtomicBool>>,
 }
 
 /// Why an import wrote nothing.
@@ -80,6 +84,25 @@ impl Options {
             self.output.clone()
         }
     }
+
+    /// The file this process writes before renaming it to the destination.
+    pub fn temporary_path(&self) -> PathBuf {
+        temporary_path(&self.destination())
+    }
+
+    /// Removes what this process's import has written so far (its temporary files). The
+    /// destination and any files moved aside from it are left alone.
+    pub fn remove_partial(&self) {
+        let tmp = self.temporary_path();
+        remove_database_files(&tmp);
+        let _ = std::fs::remove_file(with_suffix(&tmp, ".zst-part"));
+    }
+
+    fn interrupted(&self) -> bool {
+        self.interrupt
+            .as_ref()
+            .is_some_and(|f| f.load(Ordering::Relaxed))
+    }
 }
 
 /// What an import did.
@@ -97,6 +120,9 @@ pub struct Summary {
     pub bytes: u64,
     /// What each rule did.
     pub rules: Vec<rules::RuleReport>,
+    /// Things worth knowing that did not stop the import (tables of the schema left out,
+    /// temporary files of an interrupted import removed).
+    pub notes: Vec<String>,
 }
 
 impl Summary {
@@ -160,6 +186,24 @@ pub fn run(opts: &Options, mut progress: impl FnMut(Progress)) -> Result<Summary
     if wanted.is_empty() {
         return Err(format!("no table data found in {}", opts.source.display()).into());
     }
+    let mut notes = Vec::new();
+    if opts.tables.is_none() {
+        for (name, _) in &creates {
+            if !sources.iter().any(|s| &s.table == name) {
+                notes.push(format!(
+                    "table {name} is in the schema but not in the export: not created"
+                ));
+            }
+        }
+    }
+    if let Some(rules) = &rules {
+        let known: Vec<&str> = sources
+            .iter()
+            .map(|s| s.table.as_str())
+            .chain(creates.iter().map(|(n, _)| n.as_str()))
+            .collect();
+        rules.check_tables(&known)?;
+    }
     for s in &wanted {
         if !creates.iter().any(|(n, _)| n == &s.table) {
             return Err(format!(
@@ -178,11 +222,13 @@ pub fn run(opts: &Options, mut progress: impl FnMut(Progress)) -> Result<Summary
         )
         .into());
     }
+    notes.extend(remove_stale(&destination));
     let tmp = temporary_path(&destination);
     let result = write_database(opts, &tmp, &creates, &wanted, rules.as_mut(), &mut progress)
         .map_err(Failure::Error)
         .and_then(|mut summary| {
             summary.rules = rules.as_ref().map(|r| r.reports().to_vec()).unwrap_or_default();
+            summary.notes = notes;
             let exposed: Vec<String> = summary
                 .rules
                 .iter()
@@ -258,25 +304,34 @@ fn write_database(
                 .any(|p| key_names.iter().any(|k| k == p.root()))
         });
         let mut seen_keys: std::collections::HashMap<String, [u8; 32]> = Default::default();
+        let mut lines_read = 0u64;
         for file in &s.files {
             let shown = file.path.display().to_string();
             let mut count = 0u64;
             for (n, line) in source::lines(&file.path)?.enumerate() {
+                if opts.interrupted() {
+                    return Err("interrupted; nothing was written".to_string());
+                }
                 let at = format!("{shown}:{}", n + 1);
-                // A corrupt file ends here: what follows cannot be read.
+                // A corrupt file ends here: what follows cannot be read. A line that is not
+                // text is that line's fault alone.
                 let line = line?;
-                done.bytes += line.len() as u64 + 1;
-                if line.trim().is_empty() {
-                    continue;
+                if let Ok(text) = &line {
+                    done.bytes += text.len() as u64 + 1;
+                    if text.trim().is_empty() {
+                        continue;
+                    }
                 }
                 count += 1;
                 // With rules, a parse error's details could echo original values: withheld.
-                let parsed = source::item_of_line(&line).map_err(|why| {
-                    if opts.rules.is_some() && !why.starts_with("not JSON") {
-                        "not an export item ({\"Item\": {...}} of DynamoDB JSON; details withheld because --rules keeps values out of messages)".to_string()
-                    } else {
-                        why
-                    }
+                let parsed = line.and_then(|text| {
+                    source::item_of_line(&text).map_err(|why| {
+                        if opts.rules.is_some() && !why.starts_with("not JSON") {
+                            "not an export item ({\"Item\": {...}} of DynamoDB JSON; details withheld because --rules keeps values out of messages)".to_string()
+                        } else {
+                            why
+                        }
+                    })
                 });
                 let item = parsed.and_then(|mut item| {
                     let Some(rules) = rules.as_deref_mut() else {
@@ -320,6 +375,15 @@ fn write_database(
                         "{shown}: the manifest lists {expected} items, the file holds {count}"
                     ));
                 }
+            }
+            lines_read += count;
+        }
+        if let Some(expected) = s.expected_items {
+            if expected != lines_read {
+                return Err(format!(
+                    "table {}: manifest-summary.json counts {expected} items, the data files hold {lines_read}",
+                    s.table
+                ));
             }
         }
         let n = load(&db, &s.table, &mut chunk, opts, &mut summary)?;
@@ -427,6 +491,60 @@ fn temporary_path(output: &Path) -> PathBuf {
     let mut name = output.file_name().unwrap_or_default().to_os_string();
     name.push(format!(".importing-{}", std::process::id()));
     output.with_file_name(name)
+}
+
+/// Removes the temporary files of imports to the same destination whose process is gone
+/// (killed before it could clean up), and says which. Only where it can tell: a process's
+/// liveness is read from `/proc`, and a file whose `.lock` is held is never touched.
+fn remove_stale(destination: &Path) -> Vec<String> {
+    let proc = Path::new("/proc/self");
+    let (Some(dir), Some(name)) = (
+        destination.parent(),
+        destination.file_name().and_then(|n| n.to_str()),
+    ) else {
+        return Vec::new();
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    if !proc.exists() {
+        return Vec::new();
+    }
+    let prefix = format!("{name}.importing-");
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut removed = Vec::new();
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let Some(pid) = file
+            .to_str()
+            .and_then(|f| f.strip_prefix(&prefix))
+            .and_then(|rest| rest.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists() {
+            continue;
+        }
+        let path = entry.path();
+        let lock_held = std::fs::OpenOptions::new()
+            .write(true)
+            .open(with_suffix(&path, ".lock"))
+            .is_ok_and(|f| f.try_lock().is_err());
+        if lock_held {
+            continue;
+        }
+        remove_database_files(&path);
+        let _ = std::fs::remove_file(with_suffix(&path, ".zst-part"));
+        removed.push(format!(
+            "removed {}, left by an import that did not finish",
+            path.display()
+        ));
+    }
+    removed
 }
 
 /// Creates an empty file readable by its owner only (SQLite then writes into it).

@@ -1,7 +1,9 @@
 //! Anonymisation rules (`--rules rules.toml`): each `[[rules]]` entry changes the value at a
 //! document path of the items its `match` (a ConditionExpression, compiled by our own
 //! compiler) selects: `fake`, `mask`, `hash` (keyed SHA-256), `redact` or `null`.
-//! `[consistency] fields` map one original value to one output value across the whole run.
+//! `[consistency] fields` map one original value to one output value across the whole run;
+//! `[consistency] groups` share one such map between paths of different names (a user's
+//! `email` and an order's `customer_email`).
 //! Original values and secrets never appear in messages.
 
 use crate::expr::ir::{Cond, Path, PathElem};
@@ -28,7 +30,10 @@ struct File {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Consistency {
+    #[serde(default)]
     fields: Vec<String>,
+    #[serde(default)]
+    groups: Vec<Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -144,8 +149,9 @@ pub struct RuleReport {
 /// Compiled rules and the run's consistency map.
 pub struct Rules {
     rules: Vec<Rule>,
-    consistent: Vec<Path>,
-    /// (consistency field, digest of the original value) -> output value. A digest keeps the
+    /// Paths under consistency, each with its group's number.
+    consistent: Vec<(Path, usize)>,
+    /// (consistency group, digest of the original value) -> output value. A digest keeps the
     /// originals themselves out of memory and makes keys small.
     mapping: HashMap<(usize, [u8; 32]), AttributeValue>,
     reports: Vec<RuleReport>,
@@ -278,13 +284,35 @@ impl Rules {
                 fake_key,
             });
         }
-        let consistent = file
+        // Each field is a group of its own; a group's paths share one map.
+        let groups: Vec<Vec<String>> = file
             .consistency
-            .map(|c| c.fields)
-            .unwrap_or_default()
-            .iter()
-            .map(|f| parse_path(f, &names).map_err(|e| format!("consistency: {f}: {e}")))
-            .collect::<Result<Vec<_>, _>>()?;
+            .map(|c| {
+                c.fields
+                    .into_iter()
+                    .map(|f| vec![f])
+                    .chain(c.groups)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut consistent: Vec<(Path, usize)> = Vec::new();
+        for (group, fields) in groups.iter().enumerate() {
+            if fields.is_empty() {
+                return Err("consistency: a group names no fields".to_string());
+            }
+            for f in fields {
+                let path = parse_path(f, &names).map_err(|e| format!("consistency: {f}: {e}"))?;
+                if consistent.iter().any(|(p, _)| *p == path) {
+                    return Err(format!("consistency: {f} is named twice"));
+                }
+                // A field no rule changes would be kept as it is: say so rather than
+                // promise a mapping that never happens.
+                if !rules.iter().any(|r| r.path == path) {
+                    return Err(format!("consistency: {f} is not the path of any rule"));
+                }
+                consistent.push((path, group));
+            }
+        }
         let reports = rules
             .iter()
             .map(|r| RuleReport {
@@ -298,6 +326,22 @@ impl Rules {
             mapping: HashMap::new(),
             reports,
         })
+    }
+
+    /// Refuses a rule whose `tables` names a table that is neither in the export nor in the
+    /// schema: a misspelt name would leave the table's values as they are.
+    pub fn check_tables(&self, known: &[&str]) -> Result<(), String> {
+        for (i, rule) in self.rules.iter().enumerate() {
+            for t in rule.tables.iter().flatten() {
+                if !known.contains(&t.as_str()) {
+                    return Err(rule_err(
+                        i,
+                        format!("tables: {t} is neither in the export nor in the schema"),
+                    ));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// What each rule did so far.
@@ -354,8 +398,8 @@ impl Rules {
             let key = self
                 .consistent
                 .iter()
-                .position(|p| *p == rule.path)
-                .map(|field| (field, <[u8; 32]>::from(Sha256::digest(text.as_bytes()))));
+                .find(|(p, _)| *p == rule.path)
+                .map(|(_, group)| (*group, <[u8; 32]>::from(Sha256::digest(text.as_bytes()))));
             let out = match key.as_ref().and_then(|k| self.mapping.get(k)) {
                 Some(v) => v.clone(),
                 None => {
@@ -624,5 +668,57 @@ mod tests {
             .unwrap();
         assert!(!e.contains("ceo@corp"), "{e}");
         assert!(e.contains("line 2"), "{e}");
+    }
+
+    #[test]
+    fn consistency_groups_share_one_map_and_checks_refuse_what_matches_nothing() {
+        std::env::set_var("DYNOXIDE_TEST_SALT_GROUPS", "a-salt-of-16-bytes!");
+        let text = r#"
+            [[rules]]
+            path = "email"
+            tables = ["Users"]
+            action = "fake"
+            generator = "safe_email"
+
+            [[rules]]
+            path = "customer_email"
+            tables = ["Orders"]
+            action = "hash"
+            salt_env = "DYNOXIDE_TEST_SALT_GROUPS"
+        "#;
+        let user = |field: &str| {
+            let mut item = Item::new();
+            item.insert(field.into(), s("ada@corp.example"));
+            item
+        };
+        // Without a group the two paths map the same original differently...
+        let mut rules = Rules::parse("r.toml", text).unwrap();
+        let (mut u, mut o) = (user("email"), user("customer_email"));
+        rules.apply("Users", &mut u).unwrap();
+        rules.apply("Orders", &mut o).unwrap();
+        assert_ne!(u["email"], o["customer_email"]);
+        // ...and with one they share a map: the join still joins.
+        let grouped = format!("{text}\n[consistency]\ngroups = [[\"email\", \"customer_email\"]]");
+        let mut rules = Rules::parse("r.toml", &grouped).unwrap();
+        let (mut u, mut o) = (user("email"), user("customer_email"));
+        rules.apply("Users", &mut u).unwrap();
+        rules.apply("Orders", &mut o).unwrap();
+        assert_eq!(u["email"], o["customer_email"]);
+        assert_ne!(u["email"], s("ada@corp.example"));
+        assert!(rules.check_tables(&["Users", "Orders"]).is_ok());
+        assert_eq!(
+            rules.check_tables(&["Users", "Order"]).unwrap_err(),
+            "rules[2]: tables: Orders is neither in the export nor in the schema"
+        );
+        let stray = format!("{text}\n[consistency]\nfields = [\"mail\"]");
+        assert_eq!(
+            Rules::parse("r.toml", &stray).err().unwrap(),
+            "consistency: mail is not the path of any rule"
+        );
+        let twice = format!("{text}\n[consistency]\nfields = [\"email\"]\ngroups = [[\"email\"]]");
+        assert_eq!(
+            Rules::parse("r.toml", &twice).err().unwrap(),
+            "consistency: email is named twice"
+        );
     }
 }

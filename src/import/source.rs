@@ -1,6 +1,7 @@
 //! The DynamoDB Export layout as downloaded: `DIR/<Table>/data/*.json.gz` (gzip JSON Lines,
 //! one `{"Item": {...}}` per line), also `.json`, `.jsonl` and `.jsonl.gz`, and the export's
-//! `manifest-files.json` when present (it names the data files and their item counts).
+//! `manifest-summary.json` (format, total item count) and `manifest-files.json` (the data
+//! files and their item counts) when present.
 
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read};
@@ -11,8 +12,10 @@ use std::path::{Path, PathBuf};
 pub struct TableSource {
     /// The table's name (its folder's name).
     pub table: String,
-    /// Its data files, in name order (or the manifest's order).
+    /// Its data files, in name order (or the manifest's order); none for an empty table.
     pub files: Vec<DataFile>,
+    /// `itemCount` from `manifest-summary.json`: items over all the files.
+    pub expected_items: Option<u64>,
 }
 
 /// One data file, and the items the manifest says it holds (when there is a manifest).
@@ -26,8 +29,9 @@ pub struct DataFile {
 
 const EXTENSIONS: &[&str] = &[".json.gz", ".jsonl.gz", ".json", ".jsonl"];
 
-/// The tables of an export folder: each subfolder with a `data/` folder (or data files of its
-/// own) is a table named after the subfolder.
+/// The tables of an export folder: each subfolder with a `data/` folder, a manifest, or data
+/// files of its own is a table named after the subfolder (an empty table's export has a
+/// `data/` folder and no files).
 pub fn discover(dir: &Path) -> Result<Vec<TableSource>, String> {
     let entries = std::fs::read_dir(dir)
         .map_err(|e| format!("cannot read the source folder {}: {e}", dir.display()))?;
@@ -40,21 +44,64 @@ pub fn discover(dir: &Path) -> Result<Vec<TableSource>, String> {
         let Some(name) = path.file_name().and_then(|n| n.to_str()).map(String::from) else {
             continue;
         };
-        let data = if path.join("data").is_dir() {
+        let has_data_dir = path.join("data").is_dir();
+        let data = if has_data_dir {
             path.join("data")
         } else {
             path.clone()
         };
-        let files = match read_manifest(&path, &data)? {
+        let expected_items = read_summary(&path)?;
+        let manifest = read_manifest(&path, &data)?;
+        let is_table = has_data_dir || manifest.is_some() || expected_items.is_some();
+        let files = match manifest {
             Some(files) => files,
             None => data_files(&data)?,
         };
-        if !files.is_empty() {
-            tables.push(TableSource { table: name, files });
+        if is_table || !files.is_empty() {
+            tables.push(TableSource {
+                table: name,
+                files,
+                expected_items: expected_items.flatten(),
+            });
         }
     }
     tables.sort_by(|a, b| a.table.cmp(&b.table));
     Ok(tables)
+}
+
+/// `manifest-summary.json`, when present: `Some(itemCount)`. Formats this import cannot
+/// read (ION, incremental exports) are refused here, before anything is written.
+fn read_summary(table_dir: &Path) -> Result<Option<Option<u64>>, String> {
+    let path = table_dir.join("manifest-summary.json");
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+    };
+    let summary: Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", path.display()))?;
+    if !summary.is_object() {
+        return Err(format!("{}: not a JSON object", path.display()));
+    }
+    match summary["outputFormat"].as_str() {
+        None | Some("DYNAMODB_JSON") => {}
+        Some(other) => {
+            return Err(format!(
+                "{}: outputFormat {other:?} cannot be imported; export with DYNAMODB_JSON",
+                path.display()
+            ))
+        }
+    }
+    match summary["exportType"].as_str() {
+        None | Some("FULL_EXPORT") => {}
+        Some(other) => {
+            return Err(format!(
+                "{}: exportType {other:?} cannot be imported; use a full export",
+                path.display()
+            ))
+        }
+    }
+    Ok(Some(summary["itemCount"].as_u64()))
 }
 
 fn data_files(dir: &Path) -> Result<Vec<DataFile>, String> {
@@ -64,7 +111,9 @@ fn data_files(dir: &Path) -> Result<Vec<DataFile>, String> {
         .flatten()
         .map(|e| e.path())
         .filter(|p| {
-            p.is_file()
+            // Not only regular files: a named pipe streams an export too.
+            p.exists()
+                && !p.is_dir()
                 && p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
                     EXTENSIONS.iter().any(|ext| n.ends_with(ext)) && !n.starts_with("manifest-")
                 })
@@ -102,7 +151,7 @@ fn read_manifest(table_dir: &Path, data: &Path) -> Result<Option<Vec<DataFile>>,
             .ok_or_else(|| format!("{}: no dataFileS3Key", at()))?;
         let name = key.rsplit('/').next().unwrap_or(key);
         let file = data.join(name);
-        if !file.is_file() {
+        if !file.exists() || file.is_dir() {
             return Err(format!(
                 "{}: the data file {name} is not in {}",
                 at(),
@@ -117,8 +166,13 @@ fn read_manifest(table_dir: &Path, data: &Path) -> Result<Option<Vec<DataFile>>,
     Ok(Some(files))
 }
 
-/// A data file's lines, decompressed when it is gzip; errors name the file and line.
-pub fn lines(file: &Path) -> Result<Box<dyn Iterator<Item = Result<String, String>>>, String> {
+/// One line of a data file: its text, or why it is not text (a skippable fault of that
+/// line alone, such as bytes that are not UTF-8).
+pub type Line = Result<String, String>;
+
+/// A data file's lines, decompressed when it is gzip. The iterator's errors are faults
+/// that end the file (a corrupt gzip stream); errors name the file and line.
+pub fn lines(file: &Path) -> Result<Box<dyn Iterator<Item = Result<Line, String>>>, String> {
     let f =
         std::fs::File::open(file).map_err(|e| format!("cannot open {}: {e}", file.display()))?;
     let gz = file
@@ -134,24 +188,34 @@ pub fn lines(file: &Path) -> Result<Box<dyn Iterator<Item = Result<String, Strin
     let mut n = 0usize;
     Ok(Box::new(
         BufReader::with_capacity(1 << 16, reader)
-            .lines()
+            .split(b'\n')
             .map(move |line| {
                 n += 1;
-                line.map_err(|e| format!("{shown}:{n}: cannot read: {e}"))
+                let mut bytes = line.map_err(|e| format!("{shown}:{n}: cannot read: {e}"))?;
+                if bytes.last() == Some(&b'\r') {
+                    bytes.pop();
+                }
+                // The position only: the bytes themselves may be a value.
+                Ok(String::from_utf8(bytes).map_err(|e| {
+                    format!(
+                        "not UTF-8 text (invalid byte at offset {})",
+                        e.utf8_error().valid_up_to()
+                    )
+                }))
             }),
     ))
 }
 
 /// One export line.
 #[derive(serde::Deserialize)]
-struct Line {
+struct ExportLine {
     #[serde(rename = "Item")]
     item: crate::model::Item,
 }
 
 /// The item of one export line (`{"Item": {...}}`), parsed straight into an item.
 pub fn item_of_line(line: &str) -> Result<crate::model::Item, String> {
-    match serde_json::from_str::<Line>(line) {
+    match serde_json::from_str::<ExportLine>(line) {
         Ok(l) => Ok(l.item),
         // Say whether the line is not JSON at all, or JSON of another shape.
         // The syntax error alone (it never quotes the line's values).
