@@ -230,7 +230,9 @@ impl Database {
         })
     }
 
-    /// Checkpoints a file database's WAL into the main file (a no-op in memory).
+    /// Checkpoints a file database's WAL into the main file (a no-op in memory). Fails when
+    /// another connection kept the checkpoint from finishing (the WAL then still holds
+    /// committed pages, which stay safe in it).
     pub fn checkpoint(&self) -> Result<()> {
         self.engine.checkpoint()
     }

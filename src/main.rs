@@ -256,7 +256,7 @@ fn run(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
     });
     // Writes still on blocking threads finish here; then the file is checkpointed once more.
     rt.shutdown_timeout(dynoxide::server::SHUTDOWN_GRACE);
-    db.checkpoint()?;
+    checkpoint_at_exit(&db);
     result?;
     tracing::info!("stopped");
     Ok(())
@@ -370,12 +370,20 @@ fn run_mcp(args: McpArgs) -> Result<(), Box<dyn std::error::Error>> {
         Ok(())
     });
     rt.shutdown_timeout(dynoxide::server::SHUTDOWN_GRACE);
-    db.checkpoint()?;
+    checkpoint_at_exit(&db);
     result
 }
 
+/// Folds the WAL into the file at exit. When something keeps it from finishing, nothing is
+/// lost (the WAL is durable and read at the next open): a warning, not a failed exit.
+fn checkpoint_at_exit(db: &Database) {
+    if let Err(e) = db.checkpoint() {
+        tracing::warn!("checkpoint at exit: {}", e.message());
+    }
+}
+
 fn import(args: ImportArgs) -> std::process::ExitCode {
-    let interrupt = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let interrupt = std::sync::Arc::new(dynoxide::import::Interrupt::default());
     let opts = dynoxide::import::Options {
         source: args.source,
         schema: args.schema,
@@ -463,7 +471,7 @@ fn import(args: ImportArgs) -> std::process::ExitCode {
         }
         Err(e) => {
             eprintln!("dynoxide import: {}", e.message());
-            if interrupt.load(std::sync::atomic::Ordering::Relaxed) {
+            if interrupt.requested() {
                 return std::process::ExitCode::from(130);
             }
             std::process::ExitCode::from(e.exit_code())
@@ -472,10 +480,12 @@ fn import(args: ImportArgs) -> std::process::ExitCode {
 }
 
 /// Ctrl-C (or SIGTERM) stops an import: the first asks it to stop, so it removes its
-/// temporary file and writes nothing; a second removes the temporary file and exits at once.
+/// temporary file and writes nothing; a second removes the temporary file and exits at once,
+/// unless the output is already being moved into place. The handlers are in place before
+/// this returns.
 fn watch_interrupts(
     opts: &dynoxide::import::Options,
-    flag: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    interrupt: std::sync::Arc<dynoxide::import::Interrupt>,
 ) {
     let opts = opts.clone();
     let Ok(rt) = tokio::runtime::Builder::new_current_thread()
@@ -484,31 +494,40 @@ fn watch_interrupts(
     else {
         return;
     };
+    #[cfg(unix)]
+    let signals = {
+        use tokio::signal::unix::{signal, SignalKind};
+        let _in_runtime = rt.enter();
+        match (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        ) {
+            (Ok(int), Ok(term)) => (int, term),
+            _ => return,
+        }
+    };
     std::thread::spawn(move || {
         rt.block_on(async move {
+            #[cfg(unix)]
+            let (mut int, mut term) = signals;
             loop {
                 #[cfg(unix)]
-                {
-                    let Ok(mut term) =
-                        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-                    else {
-                        return;
-                    };
-                    tokio::select! {
-                        r = tokio::signal::ctrl_c() => if r.is_err() { return },
-                        _ = term.recv() => {}
-                    }
+                tokio::select! {
+                    _ = int.recv() => {}
+                    _ = term.recv() => {}
                 }
                 #[cfg(not(unix))]
                 if tokio::signal::ctrl_c().await.is_err() {
                     return;
                 }
-                if flag.swap(true, std::sync::atomic::Ordering::Relaxed) {
-                    opts.remove_partial();
+                if !interrupt.request() {
+                    eprintln!("dynoxide import: stopping (interrupt again to stop at once)");
+                } else if let Some(_held) = interrupt.abandon(&opts) {
                     eprintln!("dynoxide import: interrupted; nothing was written");
                     std::process::exit(130);
+                } else {
+                    eprintln!("dynoxide import: the output is being moved into place");
                 }
-                eprintln!("dynoxide import: stopping (interrupt again to stop at once)");
             }
         });
     });

@@ -690,10 +690,19 @@ fn an_interrupted_import_leaves_nothing_and_stale_files_are_removed() {
     }
     std::fs::remove_file(&fifo).unwrap();
 
-    // A killed import's files (its process gone) are removed by the next import.
+    // A killed import's files (its process gone) are removed by the next import, whether
+    // it compressed or not, and what is left beside a removed file too; a live process's
+    // files are kept.
     let stale = dir.path().join("int.db.importing-4000000000");
     std::fs::write(&stale, b"partial").unwrap();
     std::fs::write(dir.path().join("int.db.importing-4000000000-wal"), b"").unwrap();
+    std::fs::write(
+        dir.path().join("int.db.zst.importing-4000000001.zst-part"),
+        b"",
+    )
+    .unwrap();
+    let live = format!("int.db.importing-{}", std::process::id());
+    std::fs::write(dir.path().join(&live), b"in use").unwrap();
     let (ok, stdout, stderr) = import(&args(&src, &schema, &out));
     assert!(ok, "{stderr}");
     assert!(
@@ -703,8 +712,48 @@ fn an_interrupted_import_leaves_nothing_and_stale_files_are_removed() {
         )),
         "{stdout}"
     );
-    assert_eq!(
-        files_starting(dir.path(), "int.db"),
-        vec!["int.db".to_string()]
+    assert!(
+        stdout.contains("int.db.zst.importing-4000000001, left by"),
+        "{stdout}"
     );
+    let mut left = files_starting(dir.path(), "int.db");
+    left.sort();
+    assert_eq!(left, vec!["int.db".to_string(), live]);
+}
+
+#[test]
+fn tables_left_out_are_not_read_and_rules_must_name_real_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let (src, schema) = export(dir.path());
+    std::fs::write(
+        src.join("Users/manifest-summary.json"),
+        json!({"itemCount": 20, "outputFormat": "ION"}).to_string(),
+    )
+    .unwrap();
+    let out = dir.path().join("only.db");
+    let mut a = args(&src, &schema, &out);
+    a.extend(["--tables", "Orders"]);
+    let (ok, stdout, stderr) = import(&a);
+    assert!(
+        ok,
+        "an ION export of a table left out is not read: {stderr}"
+    );
+    assert!(stdout.contains("Orders: 350 items"), "{stdout}");
+
+    let rules = dir.path().join("rules.toml");
+    std::fs::write(
+        &rules,
+        "[[rules]]\npath = \"#s\"\ntables = [\"Order\"]\naction = \"redact\"\n[names]\n\"#s\" = \"status\"\n",
+    )
+    .unwrap();
+    let out = dir.path().join("typo.db");
+    let mut a = args(&src, &schema, &out);
+    a.extend(["--tables", "Orders", "--rules", rules.to_str().unwrap()]);
+    let (ok, _, stderr) = import(&a);
+    assert!(!ok);
+    assert!(
+        stderr.contains("rules[1]: tables: Order is neither in the export nor in the schema"),
+        "{stderr}"
+    );
+    assert!(!out.exists());
 }

@@ -12,7 +12,7 @@ use crate::db::Database;
 use crate::model::Item;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 /// Items checked and written per transaction.
@@ -39,9 +39,56 @@ pub struct Options {
     pub rules: Option<PathBuf>,
     /// Write the output even when original values of ruled paths survive into it.
     pub accept_exposure: bool,
-    /// Set (by a signal handler) to stop the import: it then fails, writing nothing.
-    pub interrupt: Option<Arc<AtomicBool>>,
+    /// Stops the import from another thread (a signal handler): it then fails, writing
+    /// nothing.
+    pub interrupt: Option<Arc<Interrupt>>,
 }
+
+/// A request to stop an import, from another thread. The import stops at its next line (or
+/// before it moves its output into place) and writes nothing; [`Interrupt::abandon`] removes
+/// its temporary files at once, unless the output is already being moved into place.
+#[derive(Debug, Default)]
+pub struct Interrupt {
+    requested: AtomicBool,
+    /// True once the import has begun to move its output into place (no stopping then).
+    finishing: Mutex<bool>,
+}
+
+impl Interrupt {
+    /// Asks the import to stop; true when it had been asked before.
+    pub fn request(&self) -> bool {
+        self.requested.swap(true, Ordering::Relaxed)
+    }
+
+    /// True once a stop was asked for.
+    pub fn requested(&self) -> bool {
+        self.requested.load(Ordering::Relaxed)
+    }
+
+    /// Removes the import's temporary files and returns a guard that keeps it from moving
+    /// its output into place while held (exit the process holding it); `None`, and nothing
+    /// removed, when the output is already being moved into place.
+    pub fn abandon(&self, opts: &Options) -> Option<MutexGuard<'_, bool>> {
+        let finishing = self.finishing.lock().unwrap_or_else(|p| p.into_inner());
+        if *finishing {
+            return None;
+        }
+        opts.remove_partial();
+        Some(finishing)
+    }
+
+    /// Enters the last step, unless a stop was asked for.
+    fn begin_finishing(&self) -> Result<(), String> {
+        let mut finishing = self.finishing.lock().unwrap_or_else(|p| p.into_inner());
+        if self.requested() {
+            return Err(INTERRUPTED.to_string());
+        }
+        *finishing = true;
+        Ok(())
+    }
+}
+
+const INTERRUPTED: &str = "interrupted; nothing was written";
 
 /// Why an import wrote nothing.
 #[derive(Clone, Debug, PartialEq)]
@@ -99,9 +146,7 @@ impl Options {
     }
 
     fn interrupted(&self) -> bool {
-        self.interrupt
-            .as_ref()
-            .is_some_and(|f| f.load(Ordering::Relaxed))
+        self.interrupt.as_ref().is_some_and(|i| i.requested())
     }
 }
 
@@ -205,6 +250,9 @@ pub fn run(opts: &Options, mut progress: impl FnMut(Progress)) -> Result<Summary
         rules.check_tables(&known)?;
     }
     for s in &wanted {
+        if let Some(why) = &s.refused {
+            return Err(why.clone().into());
+        }
         if !creates.iter().any(|(n, _)| n == &s.table) {
             return Err(format!(
                 "table {} is in the export but not in the schema {}",
@@ -243,22 +291,48 @@ pub fn run(opts: &Options, mut progress: impl FnMut(Progress)) -> Result<Summary
             }
             Ok(summary)
         });
+    // The temporary file's lock is held to the end, so no other import takes it for stale.
+    let held = result.is_ok().then(|| hold_lock(&tmp));
+    let result = result.and_then(|summary| {
+        if opts.interrupted() {
+            return Err(Failure::Error(INTERRUPTED.to_string()));
+        }
+        if opts.compress {
+            compress_in_place(&tmp)?;
+        }
+        if let Some(i) = &opts.interrupt {
+            i.begin_finishing()?;
+        }
+        Ok(summary)
+    });
     match result {
         Ok(mut summary) => {
-            if opts.compress {
-                compress_in_place(&tmp).inspect_err(|_| remove_database_files(&tmp))?;
-            }
-            finish(&tmp, &destination)?;
+            let finished = finish(&tmp, &destination);
+            drop(held);
+            finished?;
             summary.elapsed = started.elapsed();
             summary.bytes = std::fs::metadata(&destination).map_or(0, |m| m.len());
             summary.destination = destination;
             Ok(summary)
         }
         Err(e) => {
+            drop(held);
             remove_database_files(&tmp);
             Err(e)
         }
     }
+}
+
+/// Locks a database file's `.lock` (as an open database holds it).
+fn hold_lock(path: &Path) -> Option<std::fs::File> {
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(with_suffix(path, ".lock"))
+        .ok()?;
+    file.try_lock().ok()?;
+    Some(file)
 }
 
 fn write_database(
@@ -310,17 +384,15 @@ fn write_database(
             let mut count = 0u64;
             for (n, line) in source::lines(&file.path)?.enumerate() {
                 if opts.interrupted() {
-                    return Err("interrupted; nothing was written".to_string());
+                    return Err(INTERRUPTED.to_string());
                 }
                 let at = format!("{shown}:{}", n + 1);
                 // A corrupt file ends here: what follows cannot be read. A line that is not
                 // text is that line's fault alone.
-                let line = line?;
-                if let Ok(text) = &line {
-                    done.bytes += text.len() as u64 + 1;
-                    if text.trim().is_empty() {
-                        continue;
-                    }
+                let (len, line) = line?;
+                done.bytes += len as u64 + 1;
+                if line.as_ref().is_ok_and(|text| text.trim().is_empty()) {
+                    continue;
                 }
                 count += 1;
                 // With rules, a parse error's details could echo original values: withheld.
@@ -493,49 +565,81 @@ fn temporary_path(output: &Path) -> PathBuf {
     output.with_file_name(name)
 }
 
-/// Removes the temporary files of imports to the same destination whose process is gone
-/// (killed before it could clean up), and says which. Only where it can tell: a process's
-/// liveness is read from `/proc`, and a file whose `.lock` is held is never touched.
+/// Removes the temporary files of imports to the same output (compressed or not) whose
+/// process is gone (killed before it could clean up), and says which. Only where it can
+/// tell: a process's liveness is read from `/proc`, and a file whose `.lock` is held is never
+/// touched.
 fn remove_stale(destination: &Path) -> Vec<String> {
-    let proc = Path::new("/proc/self");
-    let (Some(dir), Some(name)) = (
-        destination.parent(),
-        destination.file_name().and_then(|n| n.to_str()),
-    ) else {
+    let Some(name) = destination.file_name().and_then(|n| n.to_str()) else {
         return Vec::new();
     };
-    let dir = if dir.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        dir
+    let dir = match destination.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
     };
-    if !proc.exists() {
+    if !Path::new("/proc/self").exists() {
         return Vec::new();
     }
-    let prefix = format!("{name}.importing-");
+    let base = name.strip_suffix(".zst").unwrap_or(name);
+    let prefixes = [
+        format!("{base}.importing-"),
+        format!("{base}.zst.importing-"),
+    ];
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
-    let mut removed = Vec::new();
+    // Each temporary file (or what is left beside it): `<prefix><pid>[suffix]`.
+    let mut stale: Vec<PathBuf> = Vec::new();
     for entry in entries.flatten() {
         let file = entry.file_name();
-        let Some(pid) = file
-            .to_str()
-            .and_then(|f| f.strip_prefix(&prefix))
-            .and_then(|rest| rest.parse::<u32>().ok())
-        else {
-            continue;
-        };
-        if pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists() {
-            continue;
+        let Some(file) = file.to_str() else { continue };
+        for prefix in &prefixes {
+            let Some(rest) = file.strip_prefix(prefix.as_str()) else {
+                continue;
+            };
+            let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+            let Ok(pid) = rest[..digits].parse::<u32>() else {
+                continue;
+            };
+            let path = dir.join(format!("{prefix}{pid}"));
+            if pid != std::process::id()
+                && !Path::new(&format!("/proc/{pid}")).exists()
+                && !stale.contains(&path)
+            {
+                stale.push(path);
+            }
         }
-        let path = entry.path();
+    }
+    stale.sort();
+    let mut removed = Vec::new();
+    for path in stale {
         let lock_held = std::fs::OpenOptions::new()
             .write(true)
             .open(with_suffix(&path, ".lock"))
             .is_ok_and(|f| f.try_lock().is_err());
         if lock_held {
             continue;
+        }
+        // Killed while moving its output into place: the old output's WAL files, moved
+        // aside, go back while the old output is still there (its rename did not happen).
+        let output = path
+            .to_str()
+            .and_then(|p| p.rsplit_once(".importing-"))
+            .map(|(o, _)| PathBuf::from(o));
+        for suffix in ["-wal", "-shm", "-journal"] {
+            let aside = with_suffix(&path, &format!("{suffix}-replaced"));
+            if !aside.exists() {
+                continue;
+            }
+            let back = output.as_ref().map(|o| with_suffix(o, suffix));
+            match back {
+                Some(back) if path.exists() && !back.exists() => {
+                    let _ = std::fs::rename(&aside, &back);
+                }
+                _ => {
+                    let _ = std::fs::remove_file(&aside);
+                }
+            }
         }
         remove_database_files(&path);
         let _ = std::fs::remove_file(with_suffix(&path, ".zst-part"));

@@ -715,6 +715,11 @@ mod tests {
             Rules::parse("r.toml", &stray).err().unwrap(),
             "consistency: mail is not the path of any rule"
         );
+        let empty = format!("{text}\n[consistency]\ngroups = [[]]");
+        assert_eq!(
+            Rules::parse("r.toml", &empty).err().unwrap(),
+            "consistency: a group names no fields"
+        );
         let twice = format!("{text}\n[consistency]\nfields = [\"email\"]\ngroups = [[\"email\"]]");
         assert_eq!(
             Rules::parse("r.toml", &twice).err().unwrap(),

@@ -16,6 +16,9 @@ pub struct TableSource {
     pub files: Vec<DataFile>,
     /// `itemCount` from `manifest-summary.json`: items over all the files.
     pub expected_items: Option<u64>,
+    /// Why this table's export cannot be imported (its summary manifest names a format this
+    /// import does not read, or is not JSON); checked only for the tables imported.
+    pub refused: Option<String>,
 }
 
 /// One data file, and the items the manifest says it holds (when there is a manifest).
@@ -50,9 +53,18 @@ pub fn discover(dir: &Path) -> Result<Vec<TableSource>, String> {
         } else {
             path.clone()
         };
-        let expected_items = read_summary(&path)?;
-        let manifest = read_manifest(&path, &data)?;
-        let is_table = has_data_dir || manifest.is_some() || expected_items.is_some();
+        let (summary_present, expected_items, refused) = match read_summary(&path) {
+            Ok(Some(count)) => (true, count, None),
+            Ok(None) => (false, None, None),
+            Err(why) => (true, None, Some(why)),
+        };
+        // A refused export's file manifest is not read either.
+        let manifest = if refused.is_some() {
+            None
+        } else {
+            read_manifest(&path, &data)?
+        };
+        let is_table = has_data_dir || manifest.is_some() || summary_present;
         let files = match manifest {
             Some(files) => files,
             None => data_files(&data)?,
@@ -61,7 +73,8 @@ pub fn discover(dir: &Path) -> Result<Vec<TableSource>, String> {
             tables.push(TableSource {
                 table: name,
                 files,
-                expected_items: expected_items.flatten(),
+                expected_items,
+                refused,
             });
         }
     }
@@ -166,9 +179,9 @@ fn read_manifest(table_dir: &Path, data: &Path) -> Result<Option<Vec<DataFile>>,
     Ok(Some(files))
 }
 
-/// One line of a data file: its text, or why it is not text (a skippable fault of that
-/// line alone, such as bytes that are not UTF-8).
-pub type Line = Result<String, String>;
+/// One line of a data file: its length in bytes, and its text or why it is not text (a
+/// skippable fault of that line alone, such as bytes that are not UTF-8).
+pub type Line = (usize, Result<String, String>);
 
 /// A data file's lines, decompressed when it is gzip. The iterator's errors are faults
 /// that end the file (a corrupt gzip stream); errors name the file and line.
@@ -192,16 +205,18 @@ pub fn lines(file: &Path) -> Result<Box<dyn Iterator<Item = Result<Line, String>
             .map(move |line| {
                 n += 1;
                 let mut bytes = line.map_err(|e| format!("{shown}:{n}: cannot read: {e}"))?;
+                let len = bytes.len();
                 if bytes.last() == Some(&b'\r') {
                     bytes.pop();
                 }
                 // The position only: the bytes themselves may be a value.
-                Ok(String::from_utf8(bytes).map_err(|e| {
+                let text = String::from_utf8(bytes).map_err(|e| {
                     format!(
                         "not UTF-8 text (invalid byte at offset {})",
                         e.utf8_error().valid_up_to()
                     )
-                }))
+                });
+                Ok((len, text))
             }),
     ))
 }
