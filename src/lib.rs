@@ -16,17 +16,32 @@
 //! assert_eq!(got, json!({"Item": {"id": {"S": "u1"}}}));
 //! ```
 
+#[cfg(all(feature = "native-sqlite", feature = "encryption"))]
+compile_error!(
+    "the features native-sqlite and encryption are mutually exclusive (SQLCipher replaces SQLite): \
+     build with --no-default-features and one of native-sqlite, encryption, encrypted-server or \
+     encrypted-full"
+);
+#[cfg(not(any(feature = "native-sqlite", feature = "encryption")))]
+compile_error!(
+    "pick a SQLite: the feature native-sqlite (bundled SQLite, a default) or encryption (SQLCipher)"
+);
+
+#[cfg(feature = "compressed")]
 pub mod compressed;
 mod db;
 mod engine;
 pub mod error;
 pub mod explain;
 pub mod expr;
+#[cfg(feature = "import")]
 pub mod import;
+#[cfg(feature = "mcp-server")]
 pub mod mcp;
 pub mod model;
 mod ops;
 pub mod partiql;
+#[cfg(feature = "http-server")]
 pub mod server;
 #[path = "../sqlfuncs/mod.rs"]
 pub mod sqlfuncs;

@@ -26,11 +26,14 @@ enum Command {
     /// Show how a request becomes SQL: its IR, optimised plan, SQL, parameters, query plan.
     Explain(ExplainArgs),
     /// Serve MCP (Model Context Protocol) tools for coding agents: stdio, or --http.
+    #[cfg(feature = "mcp-server")]
     Mcp(McpArgs),
     /// Import a DynamoDB Export (as downloaded from S3) into a database file.
+    #[cfg(feature = "import")]
     Import(ImportArgs),
 }
 
+#[cfg(feature = "import")]
 #[derive(Args)]
 struct ImportArgs {
     /// The export folder: DIR/<Table>/data/*.json.gz (also .json, .jsonl, .jsonl.gz).
@@ -64,6 +67,7 @@ struct ImportArgs {
     accept_exposure: bool,
 }
 
+#[cfg(feature = "mcp-server")]
 #[derive(Args)]
 struct McpArgs {
     /// SQLite file to keep data in; in memory when absent.
@@ -165,7 +169,9 @@ fn main() -> std::process::ExitCode {
     let args = match cli.command {
         Some(Command::Serve(a)) => a,
         Some(Command::Explain(e)) => return explain(e),
+        #[cfg(feature = "mcp-server")]
         Some(Command::Mcp(m)) => return mcp(m),
+        #[cfg(feature = "import")]
         Some(Command::Import(i)) => return import(i),
         None => cli.serve,
     };
@@ -262,6 +268,7 @@ fn run(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
+#[cfg(feature = "mcp-server")]
 fn mcp(args: McpArgs) -> std::process::ExitCode {
     // stdout carries the protocol on stdio: logs go to stderr only.
     tracing_subscriber::fmt()
@@ -281,6 +288,7 @@ fn mcp(args: McpArgs) -> std::process::ExitCode {
     }
 }
 
+#[cfg(feature = "mcp-server")]
 fn run_mcp(args: McpArgs) -> Result<(), Box<dyn std::error::Error>> {
     use dynoxide::mcp::{model::DataModel, server, Mcp, Options};
     let model = match &args.data_model {
@@ -382,6 +390,7 @@ fn checkpoint_at_exit(db: &Database) {
     }
 }
 
+#[cfg(feature = "import")]
 fn import(args: ImportArgs) -> std::process::ExitCode {
     let interrupt = std::sync::Arc::new(dynoxide::import::Interrupt::default());
     let opts = dynoxide::import::Options {
@@ -479,6 +488,7 @@ fn import(args: ImportArgs) -> std::process::ExitCode {
     }
 }
 
+#[cfg(feature = "import")]
 /// Ctrl-C (or SIGTERM) stops an import: the first asks it to stop, so it removes its
 /// temporary file and writes nothing; a second removes the temporary file and exits at once,
 /// unless the output is already being moved into place. The handlers are in place before
