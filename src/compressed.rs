@@ -25,9 +25,9 @@ pub struct Opened {
     pub temp: Option<tempfile::TempPath>,
 }
 
-/// Opens `X.db.zst`: decompressed into a temporary file, then copied into memory when small
+/// Opens `X.db.zst` (of an encrypted file when `key` is given): decompressed into a temporary file, then copied into memory when small
 /// enough (the file is removed then), else served from the file.
-pub fn open(path: &Path) -> Result<Opened> {
+pub fn open(path: &Path, key: Option<&crate::EncryptionKey>) -> Result<Opened> {
     let fail = |e: std::io::Error| Error::internal(format!("cannot open {}: {e}", path.display()));
     let input = std::fs::File::open(path).map_err(fail)?;
     let mut dec = zstd::stream::Decoder::new(input).map_err(fail)?;
@@ -46,11 +46,11 @@ pub fn open(path: &Path) -> Result<Opened> {
     })?;
     drop(file);
     if size <= IN_MEMORY_LIMIT {
-        let db = Database::copy_of(&temp_path)?;
+        let db = Database::copy_of_with_key(&temp_path, key)?;
         drop(temp_path);
         Ok(Opened { db, temp: None })
     } else {
-        let db = Database::new(&temp_path)?;
+        let db = Database::open(&temp_path, key)?;
         Ok(Opened {
             db,
             temp: Some(temp_path),

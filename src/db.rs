@@ -3,6 +3,7 @@
 use crate::engine::handle::Engine;
 use crate::error::{Error, Result};
 use crate::ops;
+use crate::storage::cipher::EncryptionKey;
 use crate::types::*;
 use std::path::Path;
 
@@ -218,16 +219,42 @@ impl Database {
 
     /// Creates or opens a SQLite file database.
     pub fn new(path: impl AsRef<Path>) -> Result<Database> {
+        Self::open(path, None)
+    }
+
+    /// Creates or opens an encrypted file database (SQLCipher); `key` is 64 hexadecimal
+    /// characters (`openssl rand -hex 32`). A wrong key fails here, with one clear error.
+    #[cfg(feature = "encryption")]
+    pub fn new_encrypted(path: impl AsRef<Path>, key: &str) -> Result<Database> {
+        Self::open(path, Some(&EncryptionKey::from_hex(key)?))
+    }
+
+    /// Creates or opens a file database, encrypted with `key` when one is given (a build
+    /// without the `encryption` feature refuses a key).
+    pub fn open(path: impl AsRef<Path>, key: Option<&EncryptionKey>) -> Result<Database> {
         Ok(Database {
-            engine: Engine::open(path.as_ref())?,
+            engine: Engine::open(path.as_ref(), key)?,
         })
     }
 
     /// A private in-memory copy of a file database: the file is only read, never changed.
     pub fn copy_of(path: impl AsRef<Path>) -> Result<Database> {
+        Self::copy_of_with_key(path, None)
+    }
+
+    /// A private in-memory copy of a file database that may be encrypted (`key`).
+    pub fn copy_of_with_key(
+        path: impl AsRef<Path>,
+        key: Option<&EncryptionKey>,
+    ) -> Result<Database> {
         Ok(Database {
-            engine: Engine::copy_of(path.as_ref())?,
+            engine: Engine::copy_of(path.as_ref(), key)?,
         })
+    }
+
+    /// Changes an encrypted database file's key (no other process may have it open).
+    pub fn rekey(path: impl AsRef<Path>, old: &EncryptionKey, new: &EncryptionKey) -> Result<()> {
+        Engine::rekey_file(path.as_ref(), old, new)
     }
 
     /// Checkpoints a file database's WAL into the main file (a no-op in memory). Fails when

@@ -53,3 +53,4 @@ pub mod wire;
 pub use db::{Database, Loaded, Operation, SnapshotInfo, DEFAULT_REGION};
 pub use error::{Error, ErrorCode, Result};
 pub use model::{AttributeValue, Item, Number};
+pub use storage::cipher::EncryptionKey;

@@ -31,6 +31,8 @@ enum Command {
     /// Import a DynamoDB Export (as downloaded from S3) into a database file.
     #[cfg(feature = "import")]
     Import(ImportArgs),
+    /// Change an encrypted database file's key.
+    Rekey(RekeyArgs),
 }
 
 #[cfg(feature = "import")]
@@ -65,6 +67,10 @@ struct ImportArgs {
     /// nothing is written and the exit code is 3).
     #[arg(long)]
     accept_exposure: bool,
+    /// Encrypt the output with the key in this file (64 hex characters; mode 600), or with
+    /// DYNOXIDE_ENCRYPTION_KEY. Needs an encryption build.
+    #[arg(long, value_name = "FILE")]
+    encryption_key_file: Option<PathBuf>,
 }
 
 #[cfg(feature = "mcp-server")]
@@ -109,6 +115,10 @@ struct McpArgs {
     /// Log level or tracing filter (logs go to stderr).
     #[arg(long, env = "DYNOXIDE_LOG", default_value = "warn")]
     log: String,
+    /// A file holding the database's encryption key (64 hex characters; mode 600). The env
+    /// var DYNOXIDE_ENCRYPTION_KEY may hold the key itself instead. Needs an encryption build.
+    #[arg(long, value_name = "FILE")]
+    encryption_key_file: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -126,6 +136,10 @@ struct ExplainArgs {
     operation: String,
     /// The request as DynamoDB JSON, or `-` to read it from standard input.
     request: String,
+    /// A file holding the database's encryption key (64 hex characters; mode 600). The env
+    /// var DYNOXIDE_ENCRYPTION_KEY may hold the key itself instead. Needs an encryption build.
+    #[arg(long, value_name = "FILE")]
+    encryption_key_file: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -152,6 +166,23 @@ struct ServeArgs {
     /// Log level or tracing filter (error, warn, info, debug, trace).
     #[arg(long, env = "DYNOXIDE_LOG", default_value = "info")]
     log: String,
+    /// A file holding the database's encryption key (64 hex characters; mode 600). The env
+    /// var DYNOXIDE_ENCRYPTION_KEY may hold the key itself instead. Needs an encryption build.
+    #[arg(long, value_name = "FILE")]
+    encryption_key_file: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct RekeyArgs {
+    /// The encrypted database file (no server may have it open).
+    #[arg(long)]
+    db_path: PathBuf,
+    /// The file holding the current key (or DYNOXIDE_ENCRYPTION_KEY).
+    #[arg(long, value_name = "FILE")]
+    encryption_key_file: Option<PathBuf>,
+    /// The file holding the new key (64 hex characters; mode 600).
+    #[arg(long, value_name = "FILE")]
+    new_key_file: PathBuf,
 }
 
 /// A sweep interval in seconds: 0 (off), or from a millisecond to a day.
@@ -173,6 +204,7 @@ fn main() -> std::process::ExitCode {
         Some(Command::Mcp(m)) => return mcp(m),
         #[cfg(feature = "import")]
         Some(Command::Import(i)) => return import(i),
+        Some(Command::Rekey(r)) => return rekey(r),
         None => cli.serve,
     };
     tracing_subscriber::fmt()
@@ -210,8 +242,11 @@ fn described(e: dynoxide::Error) -> String {
 }
 
 fn explain_text(args: &ExplainArgs) -> Result<String, Box<dyn std::error::Error>> {
+    let key = encryption_key(args.encryption_key_file.as_deref(), args.db_path.as_deref())?;
     let db = match &args.db_path {
-        Some(p) => Database::copy_of(p).map_err(described)?,
+        Some(p) => {
+            Database::copy_of_with_key(p, key.as_ref()).map_err(|e| e.message().to_string())?
+        }
         None => Database::memory()?,
     };
     for table in &args.create_table {
@@ -235,7 +270,8 @@ fn explain_text(args: &ExplainArgs) -> Result<String, Box<dyn std::error::Error>
 }
 
 fn run(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
-    let (db, _decompressed) = open_database(args.db_path.as_deref())?;
+    let key = encryption_key(args.encryption_key_file.as_deref(), args.db_path.as_deref())?;
+    let (db, _decompressed) = open_database(args.db_path.as_deref(), key.as_ref())?;
     // One thread: the engine serialises requests behind one lock anyway, and a single thread
     // avoids cross-thread wake-ups (measured: less CPU per request, faster start).
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -300,7 +336,8 @@ fn run_mcp(args: McpArgs) -> Result<(), Box<dyn std::error::Error>> {
         }
         None => None,
     };
-    let (db, _decompressed) = open_database(args.db_path.as_deref())?;
+    let key = encryption_key(args.encryption_key_file.as_deref(), args.db_path.as_deref())?;
+    let (db, _decompressed) = open_database(args.db_path.as_deref(), key.as_ref())?;
     let options = Options {
         read_only: args.read_only,
         max_items: args.max_items.map(|n| n as usize),
@@ -392,6 +429,13 @@ fn checkpoint_at_exit(db: &Database) {
 
 #[cfg(feature = "import")]
 fn import(args: ImportArgs) -> std::process::ExitCode {
+    let key = match encryption_key(args.encryption_key_file.as_deref(), Some(&args.output)) {
+        Ok(k) => k,
+        Err(e) => {
+            eprintln!("dynoxide import: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
     let interrupt = std::sync::Arc::new(dynoxide::import::Interrupt::default());
     let opts = dynoxide::import::Options {
         source: args.source,
@@ -404,6 +448,7 @@ fn import(args: ImportArgs) -> std::process::ExitCode {
         rules: args.rules,
         accept_exposure: args.accept_exposure,
         interrupt: Some(interrupt.clone()),
+        key,
     };
     watch_interrupts(&opts, interrupt.clone());
     // A progress bar on a terminal; otherwise a plain log line every few seconds.
@@ -547,10 +592,11 @@ fn watch_interrupts(
 /// kept for the run), or a new in-memory one.
 fn open_database(
     path: Option<&std::path::Path>,
+    key: Option<&dynoxide::EncryptionKey>,
 ) -> Result<(Database, Option<tempfile::TempPath>), Box<dyn std::error::Error>> {
     Ok(match path {
         Some(p) if dynoxide::compressed::is_compressed(p) => {
-            let opened = dynoxide::compressed::open(p).map_err(described)?;
+            let opened = dynoxide::compressed::open(p, key).map_err(|e| e.message().to_string())?;
             tracing::info!(
                 "{} decompressed ({}); changes are not written back to it",
                 p.display(),
@@ -562,9 +608,61 @@ fn open_database(
             );
             (opened.db, opened.temp)
         }
-        Some(p) => (Database::new(p)?, None),
+        Some(p) => (
+            Database::open(p, key).map_err(|e| e.message().to_string())?,
+            None,
+        ),
         None => (Database::memory()?, None),
     })
+}
+
+/// The encryption key from `--encryption-key-file`, or else DYNOXIDE_ENCRYPTION_KEY (taken
+/// out of the environment once read, so child processes never see it). A key needs a file:
+/// an in-memory database is never written to disk.
+fn encryption_key(
+    file: Option<&std::path::Path>,
+    db_path: Option<&std::path::Path>,
+) -> Result<Option<dynoxide::EncryptionKey>, String> {
+    let from_env = std::env::var("DYNOXIDE_ENCRYPTION_KEY").ok();
+    std::env::remove_var("DYNOXIDE_ENCRYPTION_KEY");
+    let key = match (file, from_env) {
+        (Some(f), _) => {
+            dynoxide::EncryptionKey::from_file(f).map_err(|e| e.message().to_string())?
+        }
+        (None, Some(hex)) if !hex.is_empty() => dynoxide::EncryptionKey::from_hex(&hex)
+            .map_err(|e| format!("DYNOXIDE_ENCRYPTION_KEY: {}", e.message()))?,
+        _ => return Ok(None),
+    };
+    if !dynoxide::EncryptionKey::AVAILABLE {
+        return Err("this build of dynoxide has no encryption: install it with `cargo install dynoxide --no-default-features --features encrypted-full`".into());
+    }
+    if db_path.is_none() {
+        return Err(
+            "an encryption key needs --db-path: an in-memory database is never written to disk"
+                .into(),
+        );
+    }
+    Ok(Some(key))
+}
+
+fn rekey(args: RekeyArgs) -> std::process::ExitCode {
+    let result = (|| -> Result<(), String> {
+        let old = encryption_key(args.encryption_key_file.as_deref(), Some(&args.db_path))?
+            .ok_or("the current key is needed: --encryption-key-file or DYNOXIDE_ENCRYPTION_KEY")?;
+        let new = dynoxide::EncryptionKey::from_file(&args.new_key_file)
+            .map_err(|e| e.message().to_string())?;
+        Database::rekey(&args.db_path, &old, &new).map_err(|e| e.message().to_string())
+    })();
+    match result {
+        Ok(()) => {
+            println!("{} now opens with the new key", args.db_path.display());
+            std::process::ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("dynoxide rekey: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
 }
 
 /// A random bearer token: 32 hex digits from the system's random source.

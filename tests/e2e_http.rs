@@ -429,3 +429,27 @@ fn shutdown_gives_up_on_a_stalled_client() {
     assert!(status.success());
     assert!(started.elapsed() >= std::time::Duration::from_secs(4));
 }
+
+/// A build without the `encryption` feature refuses a key with the way to get one, before
+/// it opens anything.
+#[cfg(not(feature = "encryption"))]
+#[test]
+fn a_key_needs_an_encryption_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x.db");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_dynoxide"))
+        .args(["--port", "0", "--db-path", db.to_str().unwrap()])
+        .env(
+            "DYNOXIDE_ENCRYPTION_KEY",
+            "2dd29ca851e7b56e4697b0e1f08507293d761a05ce4d1b628663f411a8086d99",
+        )
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("has no encryption: install it with `cargo install dynoxide --no-default-features --features encrypted-full`"),
+        "{stderr}"
+    );
+    assert!(!db.exists(), "nothing was created");
+}

@@ -282,7 +282,7 @@ fn a_compressed_import_is_served_directly() {
     // Refused again without --force: the compressed file is the output.
     assert!(!import(&a).0);
 
-    let opened = dynoxide::compressed::open(&zst).unwrap();
+    let opened = dynoxide::compressed::open(&zst, None).unwrap();
     assert!(opened.temp.is_none(), "a small database is held in memory");
     assert_eq!(describe(&opened.db, "Orders")["ItemCount"], json!(350));
 
@@ -298,7 +298,7 @@ fn a_compressed_import_is_served_directly() {
     // Not a zstd file: a clear error, not a crash.
     let fake = dir.path().join("fake.db.zst");
     std::fs::write(&fake, b"not zstd").unwrap();
-    let e = dynoxide::compressed::open(&fake).err().unwrap();
+    let e = dynoxide::compressed::open(&fake, None).err().unwrap();
     assert!(
         e.message().contains("is not a zstd-compressed database"),
         "{}",

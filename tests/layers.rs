@@ -39,6 +39,7 @@ const ROOT_REEXPORTS: &[(&str, &str)] = &[
     ("Database", "db"),
     ("SnapshotInfo", "db"),
     ("Loaded", "db"),
+    ("EncryptionKey", "storage"),
     ("Error", "error"),
     ("ErrorCode", "error"),
     ("Result", "error"),

@@ -4,6 +4,7 @@
 
 use super::tokens::TokenCache;
 use crate::error::Result;
+use crate::storage::cipher::EncryptionKey;
 use crate::storage::readers::{Reader, Readers};
 use crate::storage::State;
 use std::path::Path;
@@ -36,16 +37,28 @@ impl Engine {
         Ok(Self::with_readers(State::memory()?, None))
     }
 
-    /// Creates or opens a SQLite file database, with reader connections.
-    pub fn open(path: &Path) -> Result<Engine> {
-        let state = State::open(path)?;
+    /// Creates or opens a SQLite file database (encrypted with `key` when given), with
+    /// reader connections.
+    pub fn open(path: &Path, key: Option<&EncryptionKey>) -> Result<Engine> {
+        let state = State::open(path, key)?;
         let readers = Readers::new(path, &state)?;
         Ok(Self::with_readers(state, Some(readers)))
     }
 
     /// A private in-memory copy of a file database; the file is only read.
-    pub fn copy_of(path: &Path) -> Result<Engine> {
-        Ok(Self::with_readers(State::copy_of(path)?, None))
+    pub fn copy_of(path: &Path, key: Option<&EncryptionKey>) -> Result<Engine> {
+        Ok(Self::with_readers(State::copy_of(path, key)?, None))
+    }
+
+    /// Changes an encrypted file's key: opened alone (no server may hold it), every page
+    /// rewritten under the new key, the WAL folded in.
+    pub fn rekey_file(path: &Path, old: &EncryptionKey, new: &EncryptionKey) -> Result<()> {
+        let state = State::open(path, Some(old))?;
+        crate::storage::cipher::rekey(&state.conn, new)?;
+        state
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
     }
 
     fn with_readers(state: State, readers: Option<Readers>) -> Engine {

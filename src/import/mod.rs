@@ -42,6 +42,8 @@ pub struct Options {
     /// Stops the import from another thread (a signal handler): it then fails, writing
     /// nothing.
     pub interrupt: Option<Arc<Interrupt>>,
+    /// Encrypt the output with this key (an encryption build).
+    pub key: Option<crate::EncryptionKey>,
 }
 
 /// A request to stop an import, from another thread. The import stops at its next line (or
@@ -345,7 +347,8 @@ fn write_database(
 ) -> Result<Summary, String> {
     remove_database_files(tmp);
     create_private(tmp)?;
-    let db = Database::new(tmp).map_err(|e| format!("cannot create {}: {e}", tmp.display()))?;
+    let db = Database::open(tmp, opts.key.as_ref())
+        .map_err(|e| format!("cannot create {}: {}", tmp.display(), e.message()))?;
     let mut summary = Summary::default();
     let mut done = Progress::default();
     for s in wanted {

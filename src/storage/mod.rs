@@ -4,6 +4,7 @@
 //! by the encoded key values; each secondary index is a table `t<id>_x<n>(ipk, isk, pk, sk,
 //! size)` maintained by [`write::WriteBatch`]. Internal names are built from integers only.
 
+pub(crate) mod cipher;
 pub(crate) mod read;
 pub(crate) mod readers;
 pub(crate) mod schema;
@@ -68,6 +69,8 @@ pub(crate) struct State {
     snapshots: snapshots::Store,
     /// A file database's exclusive lock file, held while open.
     _file_lock: Option<std::fs::File>,
+    /// An encrypted file's key (its reader connections and snapshots use it too).
+    pub(crate) key: Option<cipher::EncryptionKey>,
 }
 
 const CATALOG_SQL: &str = "CREATE TABLE IF NOT EXISTS dynoxide_catalog (
@@ -82,8 +85,8 @@ impl State {
         Self::init(Connection::open_in_memory()?)
     }
 
-    /// Opens or creates a file database in WAL mode.
-    pub fn open(path: &Path) -> Result<State> {
+    /// Opens or creates a file database in WAL mode, encrypted with `key` when given.
+    pub fn open(path: &Path, key: Option<&cipher::EncryptionKey>) -> Result<State> {
         // One writer per file: a second process would keep its own catalog and counters.
         let lock_path = {
             let mut p = path.as_os_str().to_owned();
@@ -104,10 +107,12 @@ impl State {
             ))
         })?;
         let conn = Connection::open(path)?;
+        cipher::key_connection(&conn, path, key)?;
         // NORMAL in WAL mode survives a process kill; only power loss can drop the last commits.
         conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")?;
         let mut state = Self::init(conn)?;
         state._file_lock = Some(lock);
+        state.key = key.cloned();
         // snapshots/<file name>/: databases in one folder keep their snapshots apart.
         let dir = path.parent().unwrap_or(Path::new("."));
         let own = path
@@ -117,13 +122,22 @@ impl State {
         Ok(state)
     }
 
-    /// Opens a private in-memory copy of a file database; the file is only read.
-    pub fn copy_of(path: &Path) -> Result<State> {
+    /// Opens a private in-memory copy of a file database (encrypted with `key` when given);
+    /// the file is only read.
+    pub fn copy_of(path: &Path, key: Option<&cipher::EncryptionKey>) -> Result<State> {
+        let mut conn = Connection::open_in_memory()?;
+        if key.is_some() {
+            // The backup API refuses encrypted databases: SQLCipher's export copies instead.
+            cipher::attach(&conn, path, "src", key)?;
+            cipher::export_into_main(&conn, "src")?;
+            conn.execute_batch("DETACH DATABASE src")?;
+            return Self::init(conn);
+        }
         let src = Connection::open_with_flags(
             path,
             rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
-        let mut conn = Connection::open_in_memory()?;
+        cipher::key_connection(&src, path, None)?;
         rusqlite::backup::Backup::new(&src, &mut conn)?.run_to_completion(
             1024,
             std::time::Duration::ZERO,
@@ -148,6 +162,7 @@ impl State {
             clock: Default::default(),
             snapshots: Default::default(),
             _file_lock: None,
+            key: None,
         };
         state.load()?;
         state.load_streams()?;

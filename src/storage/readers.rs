@@ -26,6 +26,8 @@ pub(crate) struct Snapshot {
 /// The reader connections of one file database and the catalog snapshot they read with.
 pub(crate) struct Readers {
     path: PathBuf,
+    /// The file's key, when it is encrypted.
+    key: Option<super::cipher::EncryptionKey>,
     idle: Mutex<Vec<Connection>>,
     snapshot: RwLock<Arc<Snapshot>>,
 }
@@ -41,6 +43,7 @@ impl Readers {
     pub fn new(path: &Path, state: &State) -> Result<Readers> {
         Ok(Readers {
             path: path.to_path_buf(),
+            key: state.key.clone(),
             idle: Mutex::new(Vec::new()),
             snapshot: RwLock::new(Arc::new(Snapshot {
                 schema_version: schema_version(&state.conn)?,
@@ -66,6 +69,7 @@ impl Readers {
             &self.path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
+        super::cipher::key_connection(&conn, &self.path, self.key.as_ref())?;
         conn.set_prepared_statement_cache_capacity(512);
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         crate::sqlfuncs::register(&conn)?;

@@ -8,7 +8,7 @@ use super::State;
 use crate::error::{Error, Result};
 use rusqlite::{Connection, OpenFlags};
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Automatic snapshots are named with this prefix; names users give may not start with it.
 pub(crate) const AUTO_PREFIX: &str = "auto-";
@@ -201,6 +201,7 @@ impl State {
                     &path,
                     OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
                 )?;
+                super::cipher::key_connection(&opened, &path, self.key.as_ref())?;
                 &opened
             }
         };
@@ -211,10 +212,48 @@ impl State {
                 e.message()
             ))
         })?;
+        if let (Some(_), Store::Dir(dir)) = (&self.key, &self.snapshots) {
+            let path = Store::file(dir, name);
+            self.restore_encrypted(&path)?;
+            return self.reload();
+        }
         // One step: the destination is locked for the whole copy, so readers see the data
         // before or after it, never between.
         copy_all(src, &mut self.conn)?;
         self.reload()
+    }
+
+    /// Restores an encrypted file's snapshot in one transaction (readers see the data
+    /// before or after it, never between): drop every table, then copy the snapshot's in
+    /// with SQLCipher's export, as the backup API refuses encrypted databases.
+    fn restore_encrypted(&mut self, path: &Path) -> Result<()> {
+        super::cipher::attach(&self.conn, path, "snap", self.key.as_ref())?;
+        let result = (|| -> Result<()> {
+            let tx = self.conn.transaction()?;
+            let names: Vec<String> = tx
+                .prepare("SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            for name in names {
+                // Only names of our own making (t<id>..., dynoxide_...) reach SQL text.
+                if !name
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+                {
+                    return Err(Error::internal(format!(
+                        "the database holds a table this build did not make ({name:?}); not restoring over it"
+                    )));
+                }
+                tx.execute_batch(&format!("DROP TABLE main.{name}"))?;
+            }
+            super::cipher::export_into_main(&tx, "snap")?;
+            tx.commit()?;
+            Ok(())
+        })();
+        let detached = self.conn.execute_batch("DETACH DATABASE snap");
+        result?;
+        detached?;
+        Ok(())
     }
 
     /// Deletes the oldest automatic snapshots beyond [`AUTO_KEEP`].
