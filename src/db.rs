@@ -252,7 +252,8 @@ impl Database {
         })
     }
 
-    /// Changes an encrypted database file's key (no other process may have it open).
+    /// Changes an encrypted database file's key, and its snapshots' (no other process may
+    /// have it open).
     pub fn rekey(path: impl AsRef<Path>, old: &EncryptionKey, new: &EncryptionKey) -> Result<()> {
         Engine::rekey_file(path.as_ref(), old, new)
     }

@@ -31,7 +31,9 @@ enum Command {
     /// Import a DynamoDB Export (as downloaded from S3) into a database file.
     #[cfg(feature = "import")]
     Import(ImportArgs),
-    /// Change an encrypted database file's key.
+    /// Change an encrypted database file's key (and its snapshots').
+    // Listed only where it can work; elsewhere it still answers, saying how to get a build.
+    #[command(hide = !dynoxide::EncryptionKey::AVAILABLE)]
     Rekey(RekeyArgs),
 }
 
@@ -213,6 +215,8 @@ fn main() -> std::process::ExitCode {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .with_writer(std::io::stderr)
+        // Colour codes only for a terminal, not for a file or `docker logs`.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     match run(args) {
         Ok(()) => std::process::ExitCode::SUCCESS,

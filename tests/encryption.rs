@@ -135,6 +135,7 @@ fn snapshots_and_rekey_keep_the_file_encrypted() {
     // Written after the restore, and read back through a reader connection.
     put(&db, "later");
     assert_eq!(get(&db, "later")["Item"]["pk"], json!({"S": "later"}));
+    let listed = db.list_snapshots().unwrap();
     drop(db);
 
     let old = EncryptionKey::from_hex(KEY).unwrap();
@@ -144,6 +145,11 @@ fn snapshots_and_rekey_keep_the_file_encrypted() {
     let db = Database::new_encrypted(&path, OTHER).unwrap();
     assert_eq!(get(&db, "later")["Item"]["pk"], json!({"S": "later"}));
     assert!(!holds_plaintext(&path));
+    // The snapshot moved to the new key with the file (and kept its time).
+    assert_eq!(db.list_snapshots().unwrap(), listed);
+    db.restore_snapshot("one").unwrap();
+    assert_eq!(get(&db, "before")["Item"]["pk"], json!({"S": "before"}));
+    assert!(!holds_plaintext(&snapshot));
 }
 
 fn dynoxide(args: &[&str], env: &[(&str, &str)]) -> (bool, String, String) {

@@ -50,11 +50,18 @@ impl Engine {
         Ok(Self::with_readers(State::copy_of(path, key)?, None))
     }
 
-    /// Changes an encrypted file's key: opened alone (no server may hold it), every page
-    /// rewritten under the new key, the WAL folded in.
+    /// Changes an encrypted file's key, and its snapshots' keys: opened alone (no server may
+    /// hold it), every page rewritten under the new key, the WAL folded in.
     pub fn rekey_file(path: &Path, old: &EncryptionKey, new: &EncryptionKey) -> Result<()> {
         let state = State::open(path, Some(old))?;
-        crate::storage::cipher::rekey(&state.conn, new)?;
+        // Snapshots first: when the file itself then fails, they go back to the old key.
+        state.rekey_snapshots(new)?;
+        if let Err(e) = crate::storage::cipher::rekey(&state.conn, new) {
+            let mut undo = state;
+            undo.key = Some(new.clone());
+            let _ = undo.rekey_snapshots(old);
+            return Err(e);
+        }
         state
             .conn
             .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;

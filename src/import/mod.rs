@@ -333,7 +333,7 @@ fn hold_lock(path: &Path) -> Option<std::fs::File> {
         .write(true)
         .open(with_suffix(path, ".lock"))
         .ok()?;
-    file.try_lock().ok()?;
+    crate::storage::try_lock_briefly(&file).ok()?;
     Some(file)
 }
 
@@ -690,7 +690,7 @@ fn finish(tmp: &Path, output: &Path) -> Result<(), String> {
         .write(true)
         .open(&lock_path)
         .map_err(|e| format!("cannot open {}: {e}", lock_path.display()))?;
-    if lock.try_lock().is_err() {
+    if crate::storage::try_lock_briefly(&lock).is_err() {
         remove_database_files(tmp);
         if !lock_existed {
             let _ = std::fs::remove_file(&lock_path);

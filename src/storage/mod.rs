@@ -79,6 +79,24 @@ const CATALOG_SQL: &str = "CREATE TABLE IF NOT EXISTS dynoxide_catalog (
     meta TEXT NOT NULL
 ) WITHOUT ROWID";
 
+/// Takes the file's lock, trying again for up to half a second: a process forked by this one
+/// (any `Command::spawn`) holds a copy of a just-closed lock until it execs, so a database
+/// closed and reopened while another thread starts a program may find its lock held for a
+/// moment. A lock another Dynoxide holds is still refused, half a second later.
+pub(crate) fn try_lock_briefly(
+    lock: &std::fs::File,
+) -> std::result::Result<(), std::fs::TryLockError> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_millis(500);
+    loop {
+        match lock.try_lock() {
+            Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            other => return other,
+        }
+    }
+}
+
 impl State {
     /// Opens a private in-memory database.
     pub fn memory() -> Result<State> {
@@ -99,7 +117,7 @@ impl State {
             .write(true)
             .open(&lock_path)
             .map_err(|e| Error::internal(format!("cannot open {}: {e}", lock_path.display())))?;
-        lock.try_lock().map_err(|_| {
+        try_lock_briefly(&lock).map_err(|_| {
             Error::internal(format!(
                 "{} is already open in another Dynoxide (locked by {})",
                 path.display(),

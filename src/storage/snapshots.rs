@@ -256,6 +256,34 @@ impl State {
         Ok(())
     }
 
+    /// Re-encrypts every snapshot file of an encrypted database under `new` (their times,
+    /// which order the list, are kept). If one fails, those already done are put back under
+    /// the old key, so the snapshots never end up under two keys.
+    pub(crate) fn rekey_snapshots(&self, new: &super::cipher::EncryptionKey) -> Result<()> {
+        let (Some(old), Store::Dir(dir)) = (&self.key, &self.snapshots) else {
+            return Ok(());
+        };
+        let files: Vec<PathBuf> = self
+            .list_snapshots()?
+            .iter()
+            .map(|s| Store::file(dir, &s.name))
+            .collect();
+        for (done, path) in files.iter().enumerate() {
+            if let Err(e) = rekey_file(path, old, new) {
+                for back in &files[..done] {
+                    // Best effort: the error below names the file that failed.
+                    let _ = rekey_file(back, new, old);
+                }
+                return Err(Error::internal(format!(
+                    "cannot re-encrypt the snapshot {}: {}; nothing was changed",
+                    path.display(),
+                    e.message()
+                )));
+            }
+        }
+        Ok(())
+    }
+
     /// Deletes the oldest automatic snapshots beyond [`AUTO_KEEP`].
     pub fn prune_automatic_snapshots(&mut self) -> Result<()> {
         let autos: Vec<String> = self
@@ -270,6 +298,25 @@ impl State {
         }
         Ok(())
     }
+}
+
+/// Re-encrypts one snapshot file, keeping its modification time (its place in the list).
+fn rekey_file(
+    path: &Path,
+    old: &super::cipher::EncryptionKey,
+    new: &super::cipher::EncryptionKey,
+) -> Result<()> {
+    let modified = std::fs::metadata(path).and_then(|m| m.modified());
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+    super::cipher::key_connection(&conn, path, Some(old))?;
+    super::cipher::rekey(&conn, new)?;
+    drop(conn);
+    if let Ok(time) = modified {
+        let file = std::fs::File::options().write(true).open(path);
+        file.and_then(|f| f.set_modified(time))
+            .map_err(|e| io(e, "cannot keep the snapshot's time"))?;
+    }
+    Ok(())
 }
 
 /// Copies a whole database over another in one backup step (every page at once), so that

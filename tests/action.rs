@@ -1,0 +1,320 @@
+//! The GitHub Action's script (`action/start.sh`), run as CI would: it finds the binary, fetches a
+//! snapshot by `file://` URL, starts the server, waits, and reports the endpoint; the snapshot's
+//! table is then served. Also its refusals, which come before anything starts.
+
+mod common;
+
+use common::dynamo;
+use dynoxide::Database;
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn script() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("action/start.sh")
+}
+
+/// PATH with the built binary first, and only the system's own folders after it (no cargo).
+fn path_with_binary() -> String {
+    let bin = Path::new(env!("CARGO_BIN_EXE_dynoxide")).parent().unwrap();
+    format!("{}:/usr/local/bin:/usr/bin:/bin", bin.display())
+}
+
+fn run(args: &[&str], github_output: &Path) -> Output {
+    run_with(args, github_output, &path_with_binary(), &[])
+}
+
+fn run_with(args: &[&str], github_output: &Path, path: &str, env: &[(&str, &str)]) -> Output {
+    Command::new("bash")
+        .arg(script())
+        .args(args)
+        .env_clear()
+        .env("PATH", path)
+        .env("HOME", std::env::var("HOME").unwrap_or_default())
+        .env("GITHUB_OUTPUT", github_output)
+        .envs(env.iter().copied())
+        .output()
+        .expect("bash runs the script")
+}
+
+/// A release laid out as GitHub serves it (download/vX.Y.Z/<asset>), holding the built binary
+/// (stripped, to keep the archive small) under this machine's target name; `corrupt` spoils the
+/// checksum.
+fn release_folder(dir: &Path, corrupt: bool) -> PathBuf {
+    let version = env!("CARGO_PKG_VERSION");
+    let root = dir.join("releases");
+    let assets = root.join(format!("download/v{version}"));
+    std::fs::create_dir_all(&assets).unwrap();
+    let staging = dir.join("staging");
+    std::fs::create_dir_all(&staging).unwrap();
+    let bin = staging.join("dynoxide");
+    std::fs::copy(env!("CARGO_BIN_EXE_dynoxide"), &bin).unwrap();
+    assert!(Command::new("strip").arg(&bin).status().unwrap().success());
+    // The names start.sh gives the platforms it has releases for.
+    let target = match (std::env::consts::OS, std::env::consts::ARCH) {
+        ("linux", "x86_64") => "x86_64-unknown-linux-musl",
+        ("linux", "aarch64") => "aarch64-unknown-linux-musl",
+        ("macos", "x86_64") => "x86_64-apple-darwin",
+        ("macos", "aarch64") => "aarch64-apple-darwin",
+        other => panic!("no release target for {other:?}"),
+    };
+    let asset = assets.join(format!("dynoxide-{target}.tar.gz"));
+    let ok = Command::new("tar")
+        .arg("-czf")
+        .arg(&asset)
+        .arg("-C")
+        .arg(&staging)
+        .arg("dynoxide")
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let sum = Command::new("sha256sum").arg(&asset).output().unwrap();
+    let mut line = String::from_utf8(sum.stdout).unwrap();
+    if corrupt {
+        line.replace_range(0..1, if line.starts_with('0') { "1" } else { "0" });
+    }
+    std::fs::write(format!("{}.sha256", asset.display()), line).unwrap();
+    root
+}
+
+/// Kills the server the script left running in the background.
+struct Started(u32);
+
+impl Drop for Started {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").arg(self.0.to_string()).status();
+    }
+}
+
+/// `name=value` lines the script appended to $GITHUB_OUTPUT.
+fn output_value(file: &Path, name: &str) -> String {
+    let text = std::fs::read_to_string(file).unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix(&format!("{name}=")))
+        .unwrap_or_else(|| panic!("no {name}= in {text:?}"))
+        .to_string()
+}
+
+fn snapshot(dir: &Path) -> PathBuf {
+    let path = dir.join("fixture.db");
+    let db = Database::new(&path).unwrap();
+    db.execute(
+        "CreateTable",
+        json!({"TableName": "Fixtures",
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+            "BillingMode": "PAY_PER_REQUEST"}),
+    )
+    .unwrap();
+    db.execute(
+        "PutItem",
+        json!({"TableName": "Fixtures", "Item": {"pk": {"S": "one"}, "n": {"N": "1"}}}),
+    )
+    .unwrap();
+    drop(db);
+    path
+}
+
+fn get_fixture(endpoint: &str) -> Value {
+    let r = dynamo(
+        endpoint,
+        "GetItem",
+        br#"{"TableName": "Fixtures", "Key": {"pk": {"S": "one"}}}"#,
+    );
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    r.json()
+}
+
+/// Runs the script as the action would, on a free port; the server is killed when the guard drops.
+fn start_serving(url: &str, dir: &Path) -> (String, Started) {
+    let out_file = dir.join("github_output");
+    let work = dir.join("work");
+    let out = run(
+        &[
+            "--version",
+            env!("CARGO_PKG_VERSION"),
+            "--snapshot-url",
+            url,
+            "--port",
+            "0",
+            "--work-dir",
+            work.to_str().unwrap(),
+        ],
+        &out_file,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let started = Started(output_value(&out_file, "pid").parse().unwrap());
+    let endpoint = output_value(&out_file, "endpoint");
+    assert!(endpoint.starts_with("http://127.0.0.1:"), "{endpoint}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains(&format!("endpoint={endpoint}")), "{stdout}");
+    (endpoint, started)
+}
+
+#[test]
+fn serves_a_db_snapshot_from_a_file_url() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = snapshot(dir.path());
+    let url = format!("file://{}", db.display());
+    let (endpoint, _server) = start_serving(&url, dir.path());
+    assert_eq!(get_fixture(&endpoint)["Item"]["n"], json!({"N": "1"}));
+    // The server works on its own copy: the snapshot is left as it was.
+    let r = dynamo(
+        &endpoint,
+        "PutItem",
+        br#"{"TableName": "Fixtures", "Item": {"pk": {"S": "two"}}}"#,
+    );
+    assert_eq!(r.status, 200);
+    let original = Database::new(&db).unwrap();
+    let scan = original
+        .execute("Scan", json!({"TableName": "Fixtures"}))
+        .unwrap();
+    assert_eq!(scan["Count"], 1);
+}
+
+#[test]
+fn serves_a_compressed_snapshot_and_a_plain_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = snapshot(dir.path());
+    let zst = dir.path().join("fixture.db.zst");
+    let bytes = std::fs::read(&db).unwrap();
+    std::fs::write(&zst, zstd::encode_all(&bytes[..], 3).unwrap()).unwrap();
+    let (endpoint, _server) = start_serving(&format!("file://{}", zst.display()), dir.path());
+    assert_eq!(get_fixture(&endpoint)["Item"]["pk"], json!({"S": "one"}));
+
+    let other = tempfile::tempdir().unwrap();
+    let (endpoint, _server) = start_serving(db.to_str().unwrap(), other.path());
+    assert_eq!(get_fixture(&endpoint)["Item"]["pk"], json!({"S": "one"}));
+}
+
+#[test]
+fn installs_a_release_binary_checked_against_its_checksum() {
+    let dir = tempfile::tempdir().unwrap();
+    let releases = release_folder(dir.path(), false);
+    let base = format!("file://{}", releases.display());
+    let out_file = dir.path().join("github_output");
+    let work = dir.path().join("work");
+    let args = [
+        "--version",
+        env!("CARGO_PKG_VERSION"),
+        "--repository",
+        "example/dynoxide",
+        "--port",
+        "0",
+        "--work-dir",
+        work.to_str().unwrap(),
+    ];
+    // No dynoxide and no cargo on PATH: the release is the only way in.
+    let path = "/usr/local/bin:/usr/bin:/bin";
+    let env = [("DYNOXIDE_RELEASES_URL", base.as_str())];
+    let out = run_with(&args, &out_file, path, &env);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let _server = Started(output_value(&out_file, "pid").parse().unwrap());
+    assert!(work.join("bin/dynoxide").is_file());
+    let r = dynamo(&output_value(&out_file, "endpoint"), "ListTables", b"{}");
+    assert_eq!(r.status, 200);
+
+    // A download that does not match its checksum stops the step (no fallback to cargo).
+    let dir = tempfile::tempdir().unwrap();
+    let releases = release_folder(dir.path(), true);
+    let base = format!("file://{}", releases.display());
+    let out_file = dir.path().join("github_output");
+    let work = dir.path().join("work");
+    let mut args = args;
+    args[7] = work.to_str().unwrap();
+    let env = [("DYNOXIDE_RELEASES_URL", base.as_str())];
+    let out = run_with(&args, &out_file, path, &env);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(".tar.gz does not match its .sha256"),
+        "{stderr}"
+    );
+    assert!(!out_file.exists());
+}
+
+#[test]
+fn bad_inputs_are_refused_before_anything_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_file = dir.path().join("github_output");
+    let work = dir.path().join("work");
+    let work = work.to_str().unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["--snapshot-url", "file:///tmp/data.json"],
+            "snapshot-url must name a .db or .db.zst file: file:///tmp/data.json",
+        ),
+        (&["--port", "80000"], "port must be a number from 0 to 65535, not '80000'"),
+        (&["--version", "one"], "version must be latest or X.Y.Z, not 'one'"),
+        (&["--repository", "a b"], "repository must be OWNER/NAME, not 'a b'"),
+        (&["--colour", "blue"], "unknown option --colour"),
+        (&["--port"], "--port needs a value"),
+        // Another version than the one on PATH, nothing to download and no cargo to build it.
+        (
+            &["--version", "99.0.0", "--work-dir", work],
+            "no dynoxide 99.0.0 found: no release binary for this runner (repository 'none') and no cargo to build one",
+        ),
+        (
+            &["--snapshot-url", "file:///nonexistent/x.db", "--work-dir", work],
+            "could not download the snapshot from file:///nonexistent/x.db",
+        ),
+    ];
+    for (args, message) in cases {
+        let out = run(args, &out_file);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+        assert!(!out_file.exists(), "{args:?} reported an endpoint");
+    }
+}
+
+#[test]
+fn a_server_that_cannot_start_fails_the_step_with_its_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_file = dir.path().join("github_output");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let work = dir.path().join("work");
+    let out = run(
+        &["--port", &port, "--work-dir", work.to_str().unwrap()],
+        &out_file,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("the server exited before it answered"),
+        "{stderr}"
+    );
+    assert!(!out_file.exists());
+}
+
+/// action.yml passes every input to the script and exposes what the script writes.
+#[test]
+fn action_yml_wires_inputs_to_the_script() {
+    let yml =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("action/action.yml"))
+            .unwrap();
+    for input in [
+        "version",
+        "snapshot-url",
+        "port",
+        "wait-seconds",
+        "repository",
+    ] {
+        let env = format!("INPUT_{}", input.to_uppercase().replace('-', "_"));
+        assert!(
+            yml.contains(&format!("{env}: ${{{{ inputs.{input} }}}}")),
+            "{input} is not passed as {env}"
+        );
+        assert!(
+            yml.contains(&format!("--{input} \"${env}\"")),
+            "{env} does not reach --{input}"
+        );
+    }
+    for output in ["endpoint", "pid"] {
+        assert!(yml.contains(&format!("${{{{ steps.start.outputs.{output} }}}}")));
+    }
+    assert!(yml.contains("\"$GITHUB_ACTION_PATH/start.sh\""));
+}
