@@ -2,14 +2,18 @@
 #
 #   docker build -t dynoxide .
 #   docker run --rm -p 8000:8000 dynoxide                                  # in memory
-#   docker run --rm -p 8000:8000 -v "$PWD/data:/data" dynoxide --db-path /data/app.db
+#   docker run --rm -p 8000:8000 -v dynoxide-data:/data dynoxide --db-path /data/app.db
 #
+# The server runs as nobody (65534): a named volume takes /data's owner from the image; a
+# host folder must be writable by that user, or run with --user "$(id -u):$(id -g)".
 # Other feature sets: --build-arg FEATURES="--no-default-features --features encrypted-full"
-# (then -e DYNOXIDE_ENCRYPTION_KEY=... or a key file mounted with mode 600).
+# (then -e DYNOXIDE_ENCRYPTION_KEY=..., or a mode-600 key file mounted and --user set to the
+# file's owner so that the server can read it).
 
 FROM rust:1-alpine AS build
-# musl-dev links the static binary; perl and make build the OpenSSL that SQLCipher vendors.
-RUN apk add --no-cache musl-dev perl make
+# musl-dev links the static binary; perl, make and linux-headers build the OpenSSL that
+# SQLCipher vendors (encryption builds).
+RUN apk add --no-cache musl-dev perl make linux-headers
 WORKDIR /src
 COPY . .
 ARG FEATURES=""

@@ -68,7 +68,10 @@ if [ -n "$snapshot_url" ]; then
 fi
 command -v curl >/dev/null || die "curl is needed"
 
-work_dir=${work_dir:-${RUNNER_TEMP:-${TMPDIR:-/tmp}}/dynoxide-action-$port}
+# A folder of its own per run unless one is named: two servers never share files.
+if [ -z "$work_dir" ]; then
+  work_dir=$(mktemp -d "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/dynoxide-action.XXXXXX")
+fi
 mkdir -p "$work_dir"
 work_dir=$(cd "$work_dir" && pwd)
 
@@ -116,11 +119,13 @@ download_release() {
   fi
   asset="dynoxide-$target.tar.gz"
   curl -fsSL --retry 3 -o "$work_dir/$asset" "$base/$asset" || return 1
-  curl -fsSL --retry 3 -o "$work_dir/$asset.sha256" "$base/$asset.sha256" || return 1
+  # Once the release has the binary, nothing unchecked is run: every failure from here stops.
+  curl -fsSL --retry 3 -o "$work_dir/$asset.sha256" "$base/$asset.sha256" ||
+    die "$asset has no .sha256 to check it against"
   [ "$(sha256_of "$work_dir/$asset")" = "$(awk '{print $1}' "$work_dir/$asset.sha256")" ] ||
     die "$asset does not match its .sha256"
-  mkdir -p "$work_dir/bin"
-  tar -xzf "$work_dir/$asset" -C "$work_dir/bin" dynoxide
+  mkdir -p "$work_dir/bin" || die "cannot create $work_dir/bin"
+  tar -xzf "$work_dir/$asset" -C "$work_dir/bin" dynoxide || die "cannot unpack $asset"
 }
 
 if [ -n "${DYNOXIDE_BIN:-}" ]; then

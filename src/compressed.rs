@@ -25,8 +25,9 @@ pub struct Opened {
     pub temp: Option<tempfile::TempPath>,
 }
 
-/// Opens `X.db.zst` (of an encrypted file when `key` is given): decompressed into a temporary file, then copied into memory when small
-/// enough (the file is removed then), else served from the file.
+/// Opens `X.db.zst` (of an encrypted file when `key` is given): decompressed into a
+/// temporary file, then copied into memory when small enough (the file is removed then),
+/// else served from the file. Errors name the `.zst`, not the temporary file.
 pub fn open(path: &Path, key: Option<&crate::EncryptionKey>) -> Result<Opened> {
     let fail = |e: std::io::Error| Error::internal(format!("cannot open {}: {e}", path.display()));
     let input = std::fs::File::open(path).map_err(fail)?;
@@ -45,12 +46,17 @@ pub fn open(path: &Path, key: Option<&crate::EncryptionKey>) -> Result<Opened> {
         ))
     })?;
     drop(file);
+    let named = |e: Error| {
+        let temp = temp_path.display().to_string();
+        let shown = format!("{} (decompressed)", path.display());
+        Error::new(e.code(), e.message().replace(&temp, &shown))
+    };
     if size <= IN_MEMORY_LIMIT {
-        let db = Database::copy_of_with_key(&temp_path, key)?;
+        let db = Database::copy_of_with_key(&temp_path, key).map_err(named)?;
         drop(temp_path);
         Ok(Opened { db, temp: None })
     } else {
-        let db = Database::open(&temp_path, key)?;
+        let db = Database::open(&temp_path, key).map_err(named)?;
         Ok(Opened {
             db,
             temp: Some(temp_path),

@@ -627,7 +627,9 @@ fn encryption_key(
     file: Option<&std::path::Path>,
     db_path: Option<&std::path::Path>,
 ) -> Result<Option<dynoxide::EncryptionKey>, String> {
-    let from_env = std::env::var("DYNOXIDE_ENCRYPTION_KEY").ok();
+    let from_env = std::env::var("DYNOXIDE_ENCRYPTION_KEY")
+        .ok()
+        .map(zeroize::Zeroizing::new);
     std::env::remove_var("DYNOXIDE_ENCRYPTION_KEY");
     let key = match (file, from_env) {
         (Some(f), _) => {

@@ -14,14 +14,45 @@ fn script() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("action/start.sh")
 }
 
-/// PATH with the built binary first, and only the system's own folders after it (no cargo).
-fn path_with_binary() -> String {
-    let bin = Path::new(env!("CARGO_BIN_EXE_dynoxide")).parent().unwrap();
-    format!("{}:/usr/local/bin:/usr/bin:/bin", bin.display())
+/// A PATH holding only the programs the script uses (and the built binary when asked): no
+/// cargo, and no dynoxide but ours, whatever this machine has installed.
+fn tool_path(dir: &Path, with_binary: bool) -> String {
+    let tools = dir.join(if with_binary { "tools-bin" } else { "tools" });
+    std::fs::create_dir_all(&tools).unwrap();
+    let system = ["/usr/local/bin", "/usr/bin", "/bin"];
+    for tool in [
+        "awk",
+        "bash",
+        "cat",
+        "cp",
+        "curl",
+        "grep",
+        "gzip",
+        "mkdir",
+        "mktemp",
+        "nohup",
+        "rm",
+        "sha256sum",
+        "sleep",
+        "tar",
+        "uname",
+    ] {
+        let found = system
+            .iter()
+            .map(|d| Path::new(d).join(tool))
+            .find(|p| p.is_file())
+            .unwrap_or_else(|| panic!("{tool} is needed by action/start.sh"));
+        let _ = std::os::unix::fs::symlink(found, tools.join(tool));
+    }
+    if with_binary {
+        let _ = std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_dynoxide"), tools.join("dynoxide"));
+    }
+    tools.display().to_string()
 }
 
 fn run(args: &[&str], github_output: &Path) -> Output {
-    run_with(args, github_output, &path_with_binary(), &[])
+    let dir = github_output.parent().unwrap();
+    run_with(args, github_output, &tool_path(dir, true), &[])
 }
 
 fn run_with(args: &[&str], github_output: &Path, path: &str, env: &[(&str, &str)]) -> Output {
@@ -206,9 +237,9 @@ fn installs_a_release_binary_checked_against_its_checksum() {
         work.to_str().unwrap(),
     ];
     // No dynoxide and no cargo on PATH: the release is the only way in.
-    let path = "/usr/local/bin:/usr/bin:/bin";
+    let path = tool_path(dir.path(), false);
     let env = [("DYNOXIDE_RELEASES_URL", base.as_str())];
-    let out = run_with(&args, &out_file, path, &env);
+    let out = run_with(&args, &out_file, &path, &env);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     let _server = Started(output_value(&out_file, "pid").parse().unwrap());
@@ -222,10 +253,11 @@ fn installs_a_release_binary_checked_against_its_checksum() {
     let base = format!("file://{}", releases.display());
     let out_file = dir.path().join("github_output");
     let work = dir.path().join("work");
+    let path = tool_path(dir.path(), false);
     let mut args = args;
     args[7] = work.to_str().unwrap();
     let env = [("DYNOXIDE_RELEASES_URL", base.as_str())];
-    let out = run_with(&args, &out_file, path, &env);
+    let out = run_with(&args, &out_file, &path, &env);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(
@@ -288,6 +320,75 @@ fn a_server_that_cannot_start_fails_the_step_with_its_log() {
         "{stderr}"
     );
     assert!(!out_file.exists());
+}
+
+#[test]
+fn a_server_that_never_answers_times_out_and_is_stopped() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_file = dir.path().join("github_output");
+    let fake = dir.path().join("fake-dynoxide");
+    let pid_file = dir.path().join("fake.pid");
+    std::fs::write(
+        &fake,
+        format!(
+            "#!/bin/bash\nif [ \"$1\" = --version ]; then echo 'dynoxide {}'; exit; fi\necho $$ > {}\nexec sleep 60\n",
+            env!("CARGO_PKG_VERSION"),
+            pid_file.display()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let work = dir.path().join("work");
+    let args = [
+        "--wait-seconds",
+        "1",
+        "--port",
+        "0",
+        "--work-dir",
+        work.to_str().unwrap(),
+    ];
+    let path = tool_path(dir.path(), false);
+    let env = [("DYNOXIDE_BIN", fake.to_str().unwrap())];
+    let out = run_with(&args, &out_file, &path, &env);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("the server did not answer within 1 s"),
+        "{stderr}"
+    );
+    assert!(!out_file.exists());
+    // The script stopped what it started.
+    let pid = std::fs::read_to_string(&pid_file).unwrap();
+    let alive = Command::new("kill")
+        .args(["-0", pid.trim()])
+        .status()
+        .unwrap()
+        .success();
+    assert!(!alive, "the unanswering server {pid} is still running");
+}
+
+#[test]
+fn the_release_repository_is_read_off_the_actions_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_file = dir.path().join("github_output");
+    let work = dir.path().join("work");
+    let args = ["--version", "1.2.3", "--work-dir", work.to_str().unwrap()];
+    let path = tool_path(dir.path(), false);
+    let env = [
+        (
+            "GITHUB_ACTION_PATH",
+            "/home/runner/work/_actions/acme/dynoxide/v1/action",
+        ),
+        ("DYNOXIDE_RELEASES_URL", "file:///nonexistent"),
+    ];
+    let out = run_with(&args, &out_file, &path, &env);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("no dynoxide 1.2.3 found: no release binary for this runner (repository 'acme/dynoxide') and no cargo"),
+        "{stderr}"
+    );
 }
 
 /// action.yml passes every input to the script and exposes what the script writes.

@@ -43,6 +43,7 @@ fn get(db: &Database, pk: &str) -> Value {
 
 /// The bytes of a database file and of its WAL, if any.
 fn holds_plaintext(path: &Path) -> bool {
+    assert!(path.is_file(), "{} does not exist", path.display());
     let mut found = false;
     for suffix in ["", "-wal"] {
         let mut p = path.as_os_str().to_owned();
@@ -108,9 +109,14 @@ fn the_file_holds_no_plaintext_and_opens_only_with_its_key() {
     let copy = Database::copy_of_with_key(&path, Some(&key)).unwrap();
     assert_eq!(get(&copy, "k3")["Item"]["secret"], json!({"S": MARKER}));
 
-    // A plain file opened with a key is refused the same way.
+    // A plain file opened with a key is refused the same way. (It holds the marker in the
+    // clear: the check above would have seen it.)
     let plain = dir.path().join("plain.db");
-    drop(Database::new(&plain).unwrap());
+    let db = Database::new(&plain).unwrap();
+    setup(&db);
+    put(&db, "clear");
+    drop(db);
+    assert!(holds_plaintext(&plain));
     let e = Database::new_encrypted(&plain, KEY).err().unwrap();
     assert!(e
         .message()
@@ -140,6 +146,8 @@ fn snapshots_and_rekey_keep_the_file_encrypted() {
 
     let old = EncryptionKey::from_hex(KEY).unwrap();
     let new = EncryptionKey::from_hex(OTHER).unwrap();
+    let snapshot_under_old_key = dir.path().join("kept-under-old-key.db");
+    std::fs::copy(&snapshot, &snapshot_under_old_key).unwrap();
     Database::rekey(&path, &old, &new).unwrap();
     assert!(Database::new_encrypted(&path, KEY).is_err());
     let db = Database::new_encrypted(&path, OTHER).unwrap();
@@ -150,6 +158,31 @@ fn snapshots_and_rekey_keep_the_file_encrypted() {
     db.restore_snapshot("one").unwrap();
     assert_eq!(get(&db, "before")["Item"]["pk"], json!({"S": "before"}));
     assert!(!holds_plaintext(&snapshot));
+    drop(db);
+
+    // Run again, rekey finds everything under the new key and changes nothing.
+    Database::rekey(&path, &old, &new).unwrap();
+    // A rotation cut short (a snapshot still under the old key) finishes when run again.
+    std::fs::copy(
+        &snapshot_under_old_key,
+        dir.path().join("snapshots/snap.db/two.db"),
+    )
+    .unwrap();
+    Database::rekey(&path, &old, &new).unwrap();
+    let db = Database::new_encrypted(&path, OTHER).unwrap();
+    db.restore_snapshot("two").unwrap();
+    assert_eq!(get(&db, "before")["Item"]["pk"], json!({"S": "before"}));
+    drop(db);
+
+    // A path that names nothing is an error, and creates nothing.
+    let missing = dir.path().join("missing.db");
+    let e = Database::rekey(&missing, &old, &new).unwrap_err();
+    assert!(
+        e.message().ends_with("missing.db: no such file"),
+        "{}",
+        e.message()
+    );
+    assert!(!missing.exists());
 }
 
 fn dynoxide(args: &[&str], env: &[(&str, &str)]) -> (bool, String, String) {
@@ -269,6 +302,51 @@ fn the_binary_takes_a_key_file_or_the_environment() {
         br#"{"TableName": "tbl", "Key": {"pk": {"S": "a"}}}"#,
     );
     assert_eq!(got.json()["Item"]["s"], json!({"S": MARKER}));
+    assert!(server.terminate().success());
+
+    // dynoxide mcp (stdio) reads it with the key file too.
+    let replies = mcp_exchange(
+        &[
+            "mcp",
+            "--db-path",
+            db_path,
+            "--encryption-key-file",
+            next.to_str().unwrap(),
+        ],
+        &[
+            r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}"#,
+            r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#,
+            r#"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"get_item","arguments":{"table_name":"tbl","key":{"pk":{"S":"a"}}}}}"#,
+        ],
+    );
+    let item = &replies[1]["result"]["structuredContent"]["Item"];
+    assert_eq!(item["s"], json!({"S": MARKER}), "{replies:?}");
+}
+
+/// Sends JSON-RPC lines to `dynoxide ARGS` on stdin and reads one reply per request.
+fn mcp_exchange(args: &[&str], lines: &[&str]) -> Vec<Value> {
+    use std::io::{BufRead, Write};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dynoxide"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut replies = Vec::new();
+    for line in lines {
+        writeln!(stdin, "{line}").unwrap();
+        stdin.flush().unwrap();
+        if line.contains(r#""id":"#) {
+            let reply = out.next().expect("a reply").unwrap();
+            replies.push(serde_json::from_str(&reply).unwrap());
+        }
+    }
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+    replies
 }
 
 #[test]

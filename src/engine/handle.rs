@@ -3,7 +3,7 @@
 //! Operations take an [`Engine`]; the public `Database` wraps one.
 
 use super::tokens::TokenCache;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::storage::cipher::EncryptionKey;
 use crate::storage::readers::{Reader, Readers};
 use crate::storage::State;
@@ -50,22 +50,26 @@ impl Engine {
         Ok(Self::with_readers(State::copy_of(path, key)?, None))
     }
 
-    /// Changes an encrypted file's key, and its snapshots' keys: opened alone (no server may
-    /// hold it), every page rewritten under the new key, the WAL folded in.
+    /// Changes an encrypted file's key, and its snapshots' keys, holding the file's lock (no
+    /// server may have it open). Each file is checked to open with the new key afterwards;
+    /// one already under the new key is left alone, so a rotation that was interrupted or
+    /// failed part way finishes when run again.
     pub fn rekey_file(path: &Path, old: &EncryptionKey, new: &EncryptionKey) -> Result<()> {
-        let state = State::open(path, Some(old))?;
-        // Snapshots first: when the file itself then fails, they go back to the old key.
-        state.rekey_snapshots(new)?;
-        if let Err(e) = crate::storage::cipher::rekey(&state.conn, new) {
-            let mut undo = state;
-            undo.key = Some(new.clone());
-            let _ = undo.rekey_snapshots(old);
-            return Err(e);
+        if !path.is_file() {
+            return Err(Error::validation(format!(
+                "cannot change the key of {}: no such file",
+                path.display()
+            )));
         }
-        state
-            .conn
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-        Ok(())
+        let _lock = crate::storage::lock_database(path)?;
+        let again = |e: Error| {
+            Error::internal(format!(
+                "{}; files already under the new key stay so: run the same command again to finish",
+                e.message()
+            ))
+        };
+        crate::storage::snapshots::rekey_all(path, old, new).map_err(again)?;
+        crate::storage::cipher::rekey_path(path, old, new).map_err(again)
     }
 
     fn with_readers(state: State, readers: Option<Readers>) -> Engine {

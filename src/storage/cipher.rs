@@ -54,6 +54,13 @@ impl EncryptionKey {
     /// Reads a key file (64 hexadecimal characters). On Unix a file that its group or others
     /// may read is refused: the key would not be secret.
     pub fn from_file(path: &Path) -> Result<EncryptionKey> {
+        // A key given where its file's path belongs must not be printed back.
+        let looks_like_key = path.to_str().is_some_and(|p| Self::from_hex(p).is_ok());
+        if looks_like_key {
+            return Err(Error::validation(
+                "the key file's path looks like a key itself: give the path of a file that holds the key",
+            ));
+        }
         let shown = path.display();
         let meta = std::fs::metadata(path)
             .map_err(|e| Error::validation(format!("cannot read the key file {shown}: {e}")))?;
@@ -70,6 +77,7 @@ impl EncryptionKey {
         #[cfg(not(unix))]
         let _ = meta;
         let text = std::fs::read_to_string(path)
+            .map(zeroize::Zeroizing::new)
             .map_err(|e| Error::validation(format!("cannot read the key file {shown}: {e}")))?;
         Self::from_hex(&text)
             .map_err(|e| Error::validation(format!("the key file {shown}: {}", e.message())))
@@ -78,11 +86,13 @@ impl EncryptionKey {
     /// The key in SQLCipher's raw-key form, `x'<hex>'`: only hex digits of our own making
     /// reach the pragma's text.
     #[cfg_attr(not(feature = "encryption"), allow(dead_code))]
-    fn raw(&self) -> String {
-        let mut s = String::with_capacity(67);
+    fn raw(&self) -> zeroize::Zeroizing<String> {
+        const HEX: &[u8; 16] = b"0123456789ABCDEF";
+        let mut s = zeroize::Zeroizing::new(String::with_capacity(67));
         s.push_str("x'");
         for b in self.0 {
-            s.push_str(&format!("{b:02X}"));
+            s.push(HEX[usize::from(b >> 4)] as char);
+            s.push(HEX[usize::from(b & 15)] as char);
         }
         s.push('\'');
         s
@@ -109,19 +119,60 @@ pub(crate) fn key_connection(
     if !EncryptionKey::AVAILABLE {
         return Err(unavailable());
     }
-    // SQLCipher logs failed decryptions to stderr itself; the error below says it once.
+    if try_key(conn, key)? {
+        Ok(())
+    } else {
+        Err(wrong_key(path))
+    }
+}
+
+/// Keys `conn` and reads its schema: false when the key does not decrypt the file.
+fn try_key(conn: &Connection, key: &EncryptionKey) -> Result<bool> {
+    // SQLCipher logs failed decryptions to stderr itself; our error says it once.
     conn.execute_batch("PRAGMA cipher_log_level = NONE")?;
-    conn.pragma_update(None, "key", key.raw())?;
+    conn.pragma_update(None, "key", &*key.raw())?;
     match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
         r.get::<_, i64>(0)
     }) {
-        Ok(_) => Ok(()),
+        Ok(_) => Ok(true),
         Err(rusqlite::Error::SqliteFailure(e, _))
             if e.code == rusqlite::ErrorCode::NotADatabase =>
         {
-            Err(wrong_key(path))
+            Ok(false)
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+/// True when the existing file at `path` opens with `key`.
+fn opens_with(path: &Path, key: &EncryptionKey) -> Result<bool> {
+    let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+    try_key(&conn, key)
+}
+
+/// Moves one encrypted file (whose lock the caller holds) from `old` to `new`, its WAL
+/// folded in. A file already under `new` is left as it is. SQLCipher's rekey reports
+/// success even when it rolled back (a full disk, say), so the file is opened with the new
+/// key afterwards to know.
+pub(crate) fn rekey_path(path: &Path, old: &EncryptionKey, new: &EncryptionKey) -> Result<()> {
+    if !EncryptionKey::AVAILABLE {
+        return Err(unavailable());
+    }
+    if opens_with(path, new)? {
+        return Ok(());
+    }
+    let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+    key_connection(&conn, path, Some(old))?;
+    conn.pragma_update(None, "rekey", &*new.raw())?;
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    drop(conn);
+    if opens_with(path, new)? {
+        Ok(())
+    } else {
+        Err(Error::internal(format!(
+            "cannot re-encrypt {}: SQLCipher could not rewrite it (is the disk full?); it still opens with the old key",
+            path.display()
+        )))
     }
 }
 
@@ -147,23 +198,21 @@ fn refuse_encrypted(path: &Path) -> Result<()> {
     }
 }
 
-/// Attaches another database file to `conn` under `schema` (`src`, `snap`), keyed like the
-/// main one: both names and the key are bound parameters.
+/// Attaches another database file, read-only, to `conn` under `schema` (`src`, `snap`),
+/// keyed like the main one: both names and the key are bound parameters.
 pub(crate) fn attach(
     conn: &Connection,
     path: &Path,
     schema: &'static str,
     key: Option<&EncryptionKey>,
 ) -> Result<()> {
-    let text = path
-        .to_str()
-        .ok_or_else(|| Error::internal(format!("{} is not a UTF-8 path", path.display())))?;
+    let text = read_only_uri(path)?;
     let attached = if EncryptionKey::AVAILABLE {
         // An empty key attaches a plain file (SQLCipher would otherwise use the main key).
         let raw = key.map(EncryptionKey::raw).unwrap_or_default();
         conn.execute(
             "ATTACH DATABASE ?1 AS ?2 KEY ?3",
-            rusqlite::params![text, schema, raw],
+            rusqlite::params![text, schema, raw.as_str()],
         )
     } else if key.is_some() {
         return Err(unavailable());
@@ -179,6 +228,24 @@ pub(crate) fn attach(
     Ok(())
 }
 
+/// `file:<path>?mode=ro`, the path percent-encoded: the attached file is only read, and
+/// never checkpointed or changed when the connection closes.
+fn read_only_uri(path: &Path) -> Result<String> {
+    let text = path
+        .to_str()
+        .ok_or_else(|| Error::internal(format!("{} is not a UTF-8 path", path.display())))?;
+    let mut uri = String::from("file:");
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'.' | b'_' | b'~') {
+            uri.push(b as char);
+        } else {
+            uri.push_str(&format!("%{b:02X}"));
+        }
+    }
+    uri.push_str("?mode=ro");
+    Ok(uri)
+}
+
 /// Copies every table and index of the attached `schema` into `main` (SQLCipher's export:
 /// the backup API refuses encrypted databases).
 pub(crate) fn export_into_main(conn: &Connection, schema: &'static str) -> Result<()> {
@@ -186,15 +253,6 @@ pub(crate) fn export_into_main(conn: &Connection, schema: &'static str) -> Resul
         return Err(unavailable());
     }
     conn.query_row("SELECT sqlcipher_export('main', ?1)", [schema], |_| Ok(()))?;
-    Ok(())
-}
-
-/// Changes the key of an encrypted file held open by `conn` (keyed with the old key).
-pub(crate) fn rekey(conn: &Connection, new: &EncryptionKey) -> Result<()> {
-    if !EncryptionKey::AVAILABLE {
-        return Err(unavailable());
-    }
-    conn.pragma_update(None, "rekey", new.raw())?;
     Ok(())
 }
 
@@ -206,7 +264,7 @@ mod tests {
     fn keys_parse_from_64_hex_characters_and_errors_never_show_them() {
         let good = "2dd29ca851e7b56e4697b0e1f08507293d761a05ce4d1b628663f411a8086d99";
         let k = EncryptionKey::from_hex(&format!("{good}\n")).unwrap();
-        assert_eq!(k.raw(), format!("x'{}'", good.to_uppercase()));
+        assert_eq!(*k.raw(), format!("x'{}'", good.to_uppercase()));
         assert_eq!(format!("{k:?}"), "EncryptionKey(..)");
         let e = EncryptionKey::from_hex(&good[..10]).unwrap_err();
         assert!(e.message().ends_with("this one has 10"), "{}", e.message());
@@ -217,6 +275,10 @@ mod tests {
             e.message()
         );
         assert!(!e.message().contains("2zz"));
+        // The key given in place of its file's path is not printed back.
+        let e = EncryptionKey::from_file(Path::new(good)).unwrap_err();
+        assert!(e.message().contains("looks like a key itself"));
+        assert!(!e.message().contains(good));
     }
 
     #[cfg(unix)]

@@ -97,6 +97,30 @@ pub(crate) fn try_lock_briefly(
     }
 }
 
+/// Takes a database file's `.lock`, held for as long as the returned file is open: one
+/// writer per file, as a second process would keep its own catalog and counters.
+pub(crate) fn lock_database(path: &Path) -> Result<std::fs::File> {
+    let lock_path = {
+        let mut p = path.as_os_str().to_owned();
+        p.push(".lock");
+        std::path::PathBuf::from(p)
+    };
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| Error::internal(format!("cannot open {}: {e}", lock_path.display())))?;
+    try_lock_briefly(&lock).map_err(|_| {
+        Error::internal(format!(
+            "{} is already open in another Dynoxide (locked by {})",
+            path.display(),
+            lock_path.display()
+        ))
+    })?;
+    Ok(lock)
+}
+
 impl State {
     /// Opens a private in-memory database.
     pub fn memory() -> Result<State> {
@@ -105,25 +129,7 @@ impl State {
 
     /// Opens or creates a file database in WAL mode, encrypted with `key` when given.
     pub fn open(path: &Path, key: Option<&cipher::EncryptionKey>) -> Result<State> {
-        // One writer per file: a second process would keep its own catalog and counters.
-        let lock_path = {
-            let mut p = path.as_os_str().to_owned();
-            p.push(".lock");
-            std::path::PathBuf::from(p)
-        };
-        let lock = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .map_err(|e| Error::internal(format!("cannot open {}: {e}", lock_path.display())))?;
-        try_lock_briefly(&lock).map_err(|_| {
-            Error::internal(format!(
-                "{} is already open in another Dynoxide (locked by {})",
-                path.display(),
-                lock_path.display()
-            ))
-        })?;
+        let lock = lock_database(path)?;
         let conn = Connection::open(path)?;
         cipher::key_connection(&conn, path, key)?;
         // NORMAL in WAL mode survives a process kill; only power loss can drop the last commits.
@@ -131,12 +137,7 @@ impl State {
         let mut state = Self::init(conn)?;
         state._file_lock = Some(lock);
         state.key = key.cloned();
-        // snapshots/<file name>/: databases in one folder keep their snapshots apart.
-        let dir = path.parent().unwrap_or(Path::new("."));
-        let own = path
-            .file_name()
-            .map_or_else(|| "db".into(), |n| n.to_os_string());
-        state.snapshots = snapshots::Store::Dir(dir.join("snapshots").join(own));
+        state.snapshots = snapshots::Store::Dir(snapshots::dir_of(path));
         Ok(state)
     }
 

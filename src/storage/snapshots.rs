@@ -69,6 +69,16 @@ fn io(e: std::io::Error, what: &str) -> Error {
     Error::internal(format!("{what}: {e}"))
 }
 
+/// Where a file database keeps its snapshots: `snapshots/<file name>/` beside it, so that
+/// databases in one folder keep theirs apart.
+pub(crate) fn dir_of(db_path: &Path) -> PathBuf {
+    let dir = db_path.parent().unwrap_or(Path::new("."));
+    let own = db_path
+        .file_name()
+        .map_or_else(|| "db".into(), |n| n.to_os_string());
+    dir.join("snapshots").join(own)
+}
+
 impl Store {
     fn file(dir: &std::path::Path, name: &str) -> PathBuf {
         dir.join(format!("{name}.db"))
@@ -256,34 +266,6 @@ impl State {
         Ok(())
     }
 
-    /// Re-encrypts every snapshot file of an encrypted database under `new` (their times,
-    /// which order the list, are kept). If one fails, those already done are put back under
-    /// the old key, so the snapshots never end up under two keys.
-    pub(crate) fn rekey_snapshots(&self, new: &super::cipher::EncryptionKey) -> Result<()> {
-        let (Some(old), Store::Dir(dir)) = (&self.key, &self.snapshots) else {
-            return Ok(());
-        };
-        let files: Vec<PathBuf> = self
-            .list_snapshots()?
-            .iter()
-            .map(|s| Store::file(dir, &s.name))
-            .collect();
-        for (done, path) in files.iter().enumerate() {
-            if let Err(e) = rekey_file(path, old, new) {
-                for back in &files[..done] {
-                    // Best effort: the error below names the file that failed.
-                    let _ = rekey_file(back, new, old);
-                }
-                return Err(Error::internal(format!(
-                    "cannot re-encrypt the snapshot {}: {}; nothing was changed",
-                    path.display(),
-                    e.message()
-                )));
-            }
-        }
-        Ok(())
-    }
-
     /// Deletes the oldest automatic snapshots beyond [`AUTO_KEEP`].
     pub fn prune_automatic_snapshots(&mut self) -> Result<()> {
         let autos: Vec<String> = self
@@ -300,21 +282,41 @@ impl State {
     }
 }
 
-/// Re-encrypts one snapshot file, keeping its modification time (its place in the list).
-fn rekey_file(
-    path: &Path,
+/// Moves every snapshot of the database at `db_path` from key `old` to `new`, keeping each
+/// file's time (its place in the list). One already under `new` is left as it is, so an
+/// interrupted rotation finishes when run again.
+pub(crate) fn rekey_all(
+    db_path: &Path,
     old: &super::cipher::EncryptionKey,
     new: &super::cipher::EncryptionKey,
 ) -> Result<()> {
-    let modified = std::fs::metadata(path).and_then(|m| m.modified());
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
-    super::cipher::key_connection(&conn, path, Some(old))?;
-    super::cipher::rekey(&conn, new)?;
-    drop(conn);
-    if let Ok(time) = modified {
-        let file = std::fs::File::options().write(true).open(path);
-        file.and_then(|f| f.set_modified(time))
-            .map_err(|e| io(e, "cannot keep the snapshot's time"))?;
+    let dir = dir_of(db_path);
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(io(e, "cannot read the snapshots folder")),
+    };
+    let mut files: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|n| n.strip_suffix(".db"))
+                .is_some_and(|name| check_name(name).is_ok())
+        })
+        .collect();
+    files.sort();
+    for path in files {
+        let modified = std::fs::metadata(&path).and_then(|m| m.modified());
+        super::cipher::rekey_path(&path, old, new)?;
+        if let Ok(time) = modified {
+            // Best effort: a lost time only moves the snapshot in the list.
+            let _ = std::fs::File::options()
+                .write(true)
+                .open(&path)
+                .and_then(|f| f.set_modified(time));
+        }
     }
     Ok(())
 }
