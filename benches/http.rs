@@ -4,6 +4,10 @@
 //! Reports p50/p99 latency and throughput with 1 and 4 connections, the server's CPU time per
 //! request (from /proc), cold start to first answered request (median of several starts), idle
 //! RSS and binary size.
+//! Beside it runs the floor: a no-op hyper HTTP/1 server (this bench binary started again
+//! with `DYNOXIDE_BENCH_FLOOR=1`: one current-thread runtime, a fixed `{}` answer) driven by
+//! the same client loop with the same request bytes; each of our lines gives the ratio of our
+//! server CPU per request to the floor's.
 //! Set `DYNOXIDE_COMPARE_BIN=/path/to/other-server` and `DYNOXIDE_COMPARE_ARGS="--port {port}"`
 //! to measure another DynamoDB emulator in the same run. `DYNOXIDE_BENCH_REQUESTS` sets the
 //! requests per connection (default 5000).
@@ -85,6 +89,38 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// The floor: answers every request `200 {}` at once, on one current-thread runtime.
+fn floor_server(port: u16) {
+    use http_body_util::Full;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+            .await
+            .unwrap();
+        loop {
+            let (stream, _) = listener.accept().await.unwrap();
+            let _ = stream.set_nodelay(true);
+            tokio::spawn(async move {
+                let service = hyper::service::service_fn(|_req| async {
+                    let mut response =
+                        hyper::Response::new(Full::new(bytes::Bytes::from_static(b"{}")));
+                    response.headers_mut().insert(
+                        hyper::header::CONTENT_TYPE,
+                        hyper::header::HeaderValue::from_static("application/x-amz-json-1.0"),
+                    );
+                    Ok::<_, std::convert::Infallible>(response)
+                });
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+}
+
 fn start(name: &str, bin: &str, args: &str) -> Target {
     let port = free_port();
     let args: Vec<String> = args
@@ -93,6 +129,10 @@ fn start(name: &str, bin: &str, args: &str) -> Target {
         .collect();
     let started = Instant::now();
     let child = Command::new(bin)
+        .env(
+            "DYNOXIDE_BENCH_FLOOR",
+            if name == "floor" { "1" } else { "" },
+        )
         .args(&args)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -229,6 +269,13 @@ fn run(t: &Target, op: &str, conns: usize, per_conn: usize) -> Run {
 }
 
 fn main() {
+    if std::env::var("DYNOXIDE_BENCH_FLOOR").is_ok_and(|v| v == "1") {
+        let port = std::env::args()
+            .nth(1)
+            .and_then(|p| p.parse().ok())
+            .unwrap();
+        return floor_server(port);
+    }
     // `cargo test --benches` runs bench targets with --bench absent: keep that quick.
     let quick = !std::env::args().any(|a| a == "--bench");
     let per_conn: usize = std::env::var("DYNOXIDE_BENCH_REQUESTS")
@@ -236,16 +283,22 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(if quick { 50 } else { 5000 });
     let ours = env!("CARGO_BIN_EXE_dynoxide");
-    let mut targets = vec![(
-        "dynoxide",
-        ours.to_string(),
-        "--port {port} --log error".to_string(),
-    )];
+    let this = std::env::current_exe().unwrap().display().to_string();
+    let mut targets = vec![
+        ("floor", this, "{port}".to_string()),
+        (
+            "dynoxide",
+            ours.to_string(),
+            "--port {port} --log error".to_string(),
+        ),
+    ];
     if let Ok(bin) = std::env::var("DYNOXIDE_COMPARE_BIN") {
         let args =
             std::env::var("DYNOXIDE_COMPARE_ARGS").unwrap_or_else(|_| "--port {port}".into());
         targets.push(("compare", bin, args));
     }
+    // Server CPU per request of the floor, by operation and connections.
+    let mut floor = std::collections::BTreeMap::new();
     for (name, bin, args) in targets {
         // One start is one noisy sample: report the median and the best of several.
         let mut starts: Vec<Duration> = (0..if quick { 2 } else { 10 })
@@ -269,13 +322,22 @@ fn main() {
         for op in ["GetItem", "PutItem", "Query"] {
             for conns in [1, 4] {
                 let r = run(&t, op, conns, per_conn);
+                let cpu = r.cpu_per_req.as_secs_f64() * 1e6;
+                let ratio = if name == "floor" {
+                    floor.insert((op, conns), cpu);
+                    String::new()
+                } else {
+                    floor
+                        .get(&(op, conns))
+                        .filter(|f| **f > 0.0)
+                        .map_or(String::new(), |f| format!(" ({:.2}x the floor)", cpu / f))
+                };
                 println!(
-                    "{}: {op} x{conns} conn: p50 {:.1} us, p99 {:.1} us, {:.0} req/s, server CPU {:.1} us/req",
+                    "{}: {op} x{conns} conn: p50 {:.1} us, p99 {:.1} us, {:.0} req/s, server CPU {cpu:.1} us/req{ratio}",
                     t.name,
                     r.p50.as_secs_f64() * 1e6,
                     r.p99.as_secs_f64() * 1e6,
                     r.per_sec,
-                    r.cpu_per_req.as_secs_f64() * 1e6
                 );
             }
         }
