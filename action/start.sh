@@ -7,7 +7,8 @@
 #
 # Install order: $DYNOXIDE_BIN if set; a `dynoxide` on PATH of the wanted version (any version for
 # `latest`); the release asset dynoxide-<target>.tar.gz of --repository (its .sha256 checked);
-# `cargo install dynoxide`. Prints `endpoint=...` and `pid=...`, and appends them to
+# `cargo install --git` of that repository at tag vX.Y.Z (crates.io's `dynoxide` is another
+# project's crate). Prints `endpoint=...` and `pid=...`, and appends them to
 # $GITHUB_OUTPUT when that is set.
 set -euo pipefail
 
@@ -137,16 +138,16 @@ elif [ -x "$work_dir/bin/dynoxide" ] && wanted "$work_dir/bin/dynoxide"; then
   bin=$work_dir/bin/dynoxide
 elif download_release; then
   bin=$work_dir/bin/dynoxide
-elif command -v cargo >/dev/null; then
-  echo "dynoxide action: no release binary to download; building with cargo install" >&2
-  if [ "$version" = latest ]; then
-    cargo install dynoxide --locked --root "$work_dir"
-  else
-    cargo install dynoxide --locked --version "$version" --root "$work_dir"
-  fi
+elif [ -n "$repository" ] && command -v cargo >/dev/null; then
+  echo "dynoxide action: no release binary to download; building $repository with cargo install" >&2
+  # The tag of the version asked for; `latest` builds the default branch.
+  tag_args=()
+  [ "$version" = latest ] || tag_args=(--tag "v$version")
+  cargo install --git "https://github.com/$repository" ${tag_args[@]+"${tag_args[@]}"} \
+    --locked --root "$work_dir" dynoxide || die "cargo install of $repository failed"
   bin=$work_dir/bin/dynoxide
 else
-  die "no dynoxide $version found: no release binary for this runner (repository '${repository:-none}') and no cargo to build one"
+  die "no dynoxide $version found: no release binary for this runner (repository '${repository:-none}') and no cargo to build one (cargo builds it from the repository, so one must be known)"
 fi
 wanted "$bin" || die "$bin is dynoxide $(version_of "$bin"), not $version"
 
