@@ -186,6 +186,10 @@ operations! {
     untag_resource: UntagResource => UntagResourceInput, UntagResourceOutput;
     /// ListTagsOfResource.
     list_tags_of_resource: ListTagsOfResource => ListTagsOfResourceInput, ListTagsOfResourceOutput;
+    /// DescribeLimits: DynamoDB's default account and table capacity quotas.
+    describe_limits: DescribeLimits => DescribeLimitsInput, DescribeLimitsOutput;
+    /// DescribeEndpoints: the address to send requests to (the server's own).
+    describe_endpoints: DescribeEndpoints => DescribeEndpointsInput, DescribeEndpointsOutput;
 }
 
 impl Database {
@@ -275,6 +279,14 @@ impl Database {
     /// unless a schema change is in flight).
     pub fn is_parallel_read(operation: &str) -> bool {
         Operation::from_name(operation).is_some_and(Operation::is_parallel_read)
+    }
+
+    /// A handle on the same database whose DescribeEndpoints answers `address` (the server
+    /// passes the Host a request was sent to; without one the answer is `localhost`).
+    pub fn with_endpoint(&self, address: &str) -> Database {
+        Database {
+            engine: self.engine.with_endpoint(address),
+        }
     }
 
     /// The region used in the ARNs this handle creates ([`DEFAULT_REGION`] unless the handle

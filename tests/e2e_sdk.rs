@@ -1032,3 +1032,22 @@ async fn file_database_serves_reads_while_writing() {
     };
     assert_eq!(total, 400);
 }
+
+#[tokio::test]
+async fn limits_and_endpoints() {
+    let server = Server::start();
+    let client = sdk_client(&server.endpoint);
+    let limits = client.describe_limits().send().await.unwrap();
+    assert_eq!(limits.account_max_read_capacity_units(), Some(80_000));
+    assert_eq!(limits.account_max_write_capacity_units(), Some(80_000));
+    assert_eq!(limits.table_max_read_capacity_units(), Some(40_000));
+    assert_eq!(limits.table_max_write_capacity_units(), Some(40_000));
+    // The server names itself as the SDK reached it, so endpoint discovery stays local.
+    let endpoints = client.describe_endpoints().send().await.unwrap();
+    let [endpoint] = endpoints.endpoints() else {
+        panic!("one endpoint: {endpoints:?}")
+    };
+    let host = server.endpoint.trim_start_matches("http://");
+    assert_eq!(endpoint.address(), host);
+    assert_eq!(endpoint.cache_period_in_minutes(), 1440);
+}

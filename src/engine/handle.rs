@@ -19,6 +19,8 @@ pub(crate) struct Engine {
     inner: Arc<Inner>,
     /// The region named in ARNs this handle creates (tables, indexes).
     region: Arc<str>,
+    /// The address DescribeEndpoints answers (the server's, as a client reached it).
+    endpoint: Option<Arc<str>>,
 }
 
 struct Inner {
@@ -82,6 +84,7 @@ impl Engine {
                 tokens: Mutex::default(),
             }),
             region: Arc::from(DEFAULT_REGION),
+            endpoint: None,
         }
     }
 
@@ -136,6 +139,21 @@ impl Engine {
             } else {
                 Arc::clone(&self.region)
             },
+            endpoint: self.endpoint.clone(),
+        }
+    }
+
+    /// The address DescribeEndpoints answers, when a server set one.
+    pub fn endpoint(&self) -> Option<&str> {
+        self.endpoint.as_deref()
+    }
+
+    /// A handle on the same state whose DescribeEndpoints answers `address`.
+    pub fn with_endpoint(&self, address: &str) -> Engine {
+        Engine {
+            inner: Arc::clone(&self.inner),
+            region: Arc::clone(&self.region),
+            endpoint: Some(Arc::from(address)),
         }
     }
 

@@ -7,6 +7,8 @@ pub(crate) mod common;
 pub(crate) mod create_table;
 pub(crate) mod delete_item;
 pub(crate) mod delete_table;
+pub(crate) mod describe_endpoints;
+pub(crate) mod describe_limits;
 pub(crate) mod describe_stream;
 pub(crate) mod describe_table;
 pub(crate) mod describe_time_to_live;

@@ -180,7 +180,20 @@ where
         }
         _ => db,
     };
-    let result = match check(headers, &body) {
+    // DescribeEndpoints names this server as the client reached it.
+    let reached;
+    let checked = check(headers, &body);
+    let db = match (
+        &checked,
+        headers.get(header::HOST).and_then(|h| h.to_str().ok()),
+    ) {
+        (Ok(Operation::DescribeEndpoints), Some(host)) => {
+            reached = db.with_endpoint(host);
+            &reached
+        }
+        _ => db,
+    };
+    let result = match checked {
         // A file database reads on its own connections: a write runs on a blocking thread so
         // that reads keep being served meanwhile.
         Ok(op)

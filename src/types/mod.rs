@@ -3,6 +3,7 @@
 //! Required request members are `Option`s so a missing one gets DynamoDB's own error rather
 //! than a deserialisation failure.
 
+mod account;
 mod batch;
 mod capacity;
 mod enums;
@@ -11,6 +12,7 @@ mod partiql;
 mod streams;
 mod table;
 
+pub use account::*;
 pub use batch::*;
 pub use capacity::*;
 pub use enums::*;

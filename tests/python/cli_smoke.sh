@@ -37,6 +37,9 @@ it=$(aws dynamodbstreams get-shard-iterator --stream-arn "$stream" --shard-id "$
   --shard-iterator-type TRIM_HORIZON --query ShardIterator --output text)
 check "get-records" "$(aws dynamodbstreams get-records --shard-iterator "$it" --query 'Records[0].dynamodb.Keys.id.S' --output text)" "s"
 
+check "describe-limits" "$(aws dynamodb describe-limits --query 'TableMaxWriteCapacityUnits' --output text)" "40000"
+check "describe-endpoints" "$(aws dynamodb describe-endpoints --query 'Endpoints[0].Address' --output text)" "${ep#http://}"
+
 aws dynamodb delete-table --table-name cli >/dev/null
 check "deleted" "$(aws dynamodb list-tables --query 'length(TableNames)' --output text)" "0"
 
