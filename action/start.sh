@@ -147,7 +147,10 @@ elif [ -n "$repository" ] && command -v cargo >/dev/null; then
     --locked --root "$work_dir" dynoxide || die "cargo install of $repository failed"
   bin=$work_dir/bin/dynoxide
 else
-  die "no dynoxide $version found: no release binary for this runner (repository '${repository:-none}') and no cargo to build one (cargo builds it from the repository, so one must be known)"
+  if command -v cargo >/dev/null; then
+    die "no dynoxide $version found: no release binary, and no repository to build one from with cargo (give --repository)"
+  fi
+  die "no dynoxide $version found: no release binary for this runner (repository '${repository:-none}') and no cargo to build one"
 fi
 wanted "$bin" || die "$bin is dynoxide $(version_of "$bin"), not $version"
 

@@ -640,7 +640,7 @@ fn encryption_key(
         _ => return Ok(None),
     };
     if !dynoxide::EncryptionKey::AVAILABLE {
-        return Err("this build of dynoxide has no encryption: build one with `cargo install --path . --no-default-features --features encrypted-full`".into());
+        return Err("this build of dynoxide has no encryption: build one with `cargo install --path . --no-default-features --features encrypted-full` (or --git with the same features)".into());
     }
     if db_path.is_none() {
         return Err(

@@ -322,6 +322,8 @@ fn a_server_that_cannot_start_fails_the_step_with_its_log() {
     assert!(!out_file.exists());
 }
 
+// Reads process states from /proc.
+#[cfg(target_os = "linux")]
 #[test]
 fn a_server_that_never_answers_times_out_and_is_stopped() {
     let dir = tempfile::tempdir().unwrap();
@@ -375,6 +377,55 @@ fn a_server_that_never_answers_times_out_and_is_stopped() {
         "the unanswering server {} is still running",
         pid.trim()
     );
+}
+
+#[test]
+fn without_a_release_cargo_builds_the_repositorys_tag() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let out_file = dir.path().join("github_output");
+    let work = dir.path().join("work");
+    // A stand-in cargo: records its arguments and "builds" the real binary into --root.
+    let fake = dir.path().join("fake-cargo");
+    std::fs::create_dir_all(&fake).unwrap();
+    let args_file = dir.path().join("cargo-args");
+    std::fs::write(
+        fake.join("cargo"),
+        format!(
+            "#!/bin/bash\necho \"$@\" > {}\nwhile [ $# -gt 0 ]; do [ \"$1\" = --root ] && root=$2; shift; done\nmkdir -p \"$root/bin\" && cp {} \"$root/bin/dynoxide\"\n",
+            args_file.display(),
+            env!("CARGO_BIN_EXE_dynoxide")
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(fake.join("cargo"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!("{}:{}", tool_path(dir.path(), false), fake.display());
+    let version = env!("CARGO_PKG_VERSION");
+    let args = [
+        "--version",
+        version,
+        "--repository",
+        "acme/dynoxide",
+        "--port",
+        "0",
+        "--work-dir",
+        work.to_str().unwrap(),
+    ];
+    let env = [("DYNOXIDE_RELEASES_URL", "file:///nonexistent")];
+    let out = run_with(&args, &out_file, &path, &env);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let _server = Started(output_value(&out_file, "pid").parse().unwrap());
+    let called = std::fs::read_to_string(&args_file).unwrap();
+    assert_eq!(
+        called.trim(),
+        format!(
+            "install --git https://github.com/acme/dynoxide --tag v{version} --locked --root {} dynoxide",
+            work.display()
+        )
+    );
+    let r = dynamo(&output_value(&out_file, "endpoint"), "ListTables", b"{}");
+    assert_eq!(r.status, 200);
 }
 
 #[test]

@@ -448,7 +448,7 @@ fn a_key_needs_an_encryption_build() {
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("has no encryption: build one with `cargo install --path . --no-default-features --features encrypted-full`"),
+        stderr.contains("has no encryption: build one with `cargo install --path . --no-default-features --features encrypted-full` (or --git with the same features)"),
         "{stderr}"
     );
     assert!(!db.exists(), "nothing was created");

@@ -1,6 +1,6 @@
 //! DescribeEndpoints: where to send requests. DynamoDB names its regional endpoint; the
-//! server names itself, as the client reached it (the request's Host), so an SDK that does
-//! endpoint discovery keeps talking to Dynoxide. Embedded, with no server, it is `localhost`.
+//! server names itself, as the client reached it (the request's authority or Host), rather
+//! than sending a client that asks to AWS. Embedded, with no server, it is `localhost`.
 
 use crate::engine::handle::Engine;
 use crate::error::Result;

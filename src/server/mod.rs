@@ -180,14 +180,18 @@ where
         }
         _ => db,
     };
-    // DescribeEndpoints names this server as the client reached it.
+    // DescribeEndpoints names this server as the client reached it: the request's authority
+    // (HTTP/2 through `router`), else its Host header; neither leaves `localhost`.
     let reached;
     let checked = check(headers, &body);
-    let db = match (
-        &checked,
-        headers.get(header::HOST).and_then(|h| h.to_str().ok()),
-    ) {
-        (Ok(Operation::DescribeEndpoints), Some(host)) => {
+    let authority = parts.uri.authority().map(|a| a.as_str()).or_else(|| {
+        headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .map(str::trim)
+    });
+    let db = match (&checked, authority) {
+        (Ok(Operation::DescribeEndpoints), Some(host)) if !host.is_empty() => {
             reached = db.with_endpoint(host);
             &reached
         }
