@@ -117,10 +117,8 @@ struct McpArgs {
     /// Log level or tracing filter (logs go to stderr).
     #[arg(long, env = "DYNOXIDE_LOG", default_value = "warn")]
     log: String,
-    /// A file holding the database's encryption key (64 hex characters; mode 600). The env
-    /// var DYNOXIDE_ENCRYPTION_KEY may hold the key itself instead. Needs an encryption build.
-    #[arg(long, value_name = "FILE")]
-    encryption_key_file: Option<PathBuf>,
+    #[command(flatten)]
+    key: KeyFile,
 }
 
 #[derive(Args)]
@@ -138,10 +136,8 @@ struct ExplainArgs {
     operation: String,
     /// The request as DynamoDB JSON, or `-` to read it from standard input.
     request: String,
-    /// A file holding the database's encryption key (64 hex characters; mode 600). The env
-    /// var DYNOXIDE_ENCRYPTION_KEY may hold the key itself instead. Needs an encryption build.
-    #[arg(long, value_name = "FILE")]
-    encryption_key_file: Option<PathBuf>,
+    #[command(flatten)]
+    key: KeyFile,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -168,6 +164,13 @@ struct ServeArgs {
     /// Log level or tracing filter (error, warn, info, debug, trace).
     #[arg(long, env = "DYNOXIDE_LOG", default_value = "info")]
     log: String,
+    #[command(flatten)]
+    key: KeyFile,
+}
+
+/// `--encryption-key-file`, as the server, `dynoxide mcp` and `dynoxide explain` take it.
+#[derive(Args, Clone)]
+struct KeyFile {
     /// A file holding the database's encryption key (64 hex characters; mode 600). The env
     /// var DYNOXIDE_ENCRYPTION_KEY may hold the key itself instead. Needs an encryption build.
     #[arg(long, value_name = "FILE")]
@@ -246,7 +249,10 @@ fn described(e: dynoxide::Error) -> String {
 }
 
 fn explain_text(args: &ExplainArgs) -> Result<String, Box<dyn std::error::Error>> {
-    let key = encryption_key(args.encryption_key_file.as_deref(), args.db_path.as_deref())?;
+    let key = encryption_key(
+        args.key.encryption_key_file.as_deref(),
+        args.db_path.as_deref(),
+    )?;
     let db = match &args.db_path {
         Some(p) => {
             Database::copy_of_with_key(p, key.as_ref()).map_err(|e| e.message().to_string())?
@@ -274,7 +280,10 @@ fn explain_text(args: &ExplainArgs) -> Result<String, Box<dyn std::error::Error>
 }
 
 fn run(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
-    let key = encryption_key(args.encryption_key_file.as_deref(), args.db_path.as_deref())?;
+    let key = encryption_key(
+        args.key.encryption_key_file.as_deref(),
+        args.db_path.as_deref(),
+    )?;
     let (db, _decompressed) = open_database(args.db_path.as_deref(), key.as_ref())?;
     // One thread: the engine serialises requests behind one lock anyway, and a single thread
     // avoids cross-thread wake-ups (measured: less CPU per request, faster start).
@@ -340,7 +349,10 @@ fn run_mcp(args: McpArgs) -> Result<(), Box<dyn std::error::Error>> {
         }
         None => None,
     };
-    let key = encryption_key(args.encryption_key_file.as_deref(), args.db_path.as_deref())?;
+    let key = encryption_key(
+        args.key.encryption_key_file.as_deref(),
+        args.db_path.as_deref(),
+    )?;
     let (db, _decompressed) = open_database(args.db_path.as_deref(), key.as_ref())?;
     let options = Options {
         read_only: args.read_only,

@@ -327,14 +327,7 @@ pub fn run(opts: &Options, mut progress: impl FnMut(Progress)) -> Result<Summary
 
 /// Locks a database file's `.lock` (as an open database holds it).
 fn hold_lock(path: &Path) -> Option<std::fs::File> {
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(with_suffix(path, ".lock"))
-        .ok()?;
-    crate::storage::try_lock_briefly(&file).ok()?;
-    Some(file)
+    crate::storage::lock_database(path).ok()
 }
 
 fn write_database(

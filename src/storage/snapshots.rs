@@ -69,6 +69,25 @@ fn io(e: std::io::Error, what: &str) -> Error {
     Error::internal(format!("{what}: {e}"))
 }
 
+/// The snapshot files of a snapshots folder, by name (none when the folder does not exist):
+/// `<name>.db` with a name [`check_name`] accepts.
+fn files_in(dir: &Path) -> Result<Vec<(String, std::fs::DirEntry)>> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(io(e, "cannot read the snapshots folder")),
+    };
+    Ok(entries
+        .flatten()
+        .filter_map(|entry| {
+            let file = entry.file_name();
+            let name = file.to_str()?.strip_suffix(".db")?;
+            check_name(name).ok()?;
+            Some((name.to_string(), entry))
+        })
+        .collect())
+}
+
 /// Where a file database keeps its snapshots: `snapshots/<file name>/` beside it, so that
 /// databases in one folder keep theirs apart.
 pub(crate) fn dir_of(db_path: &Path) -> PathBuf {
@@ -136,24 +155,8 @@ impl State {
         let mut out: Vec<SnapshotInfo> = match &self.snapshots {
             Store::Memory(map) => map.values().map(|(_, info)| info.clone()).collect(),
             Store::Dir(dir) => {
-                let entries = match std::fs::read_dir(dir) {
-                    Ok(e) => e,
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-                    Err(e) => return Err(io(e, "cannot read the snapshots folder")),
-                };
                 let mut out = Vec::new();
-                for entry in entries.flatten() {
-                    let path = entry.path();
-                    let Some(name) = path
-                        .file_name()
-                        .and_then(|n| n.to_str())
-                        .and_then(|n| n.strip_suffix(".db"))
-                    else {
-                        continue;
-                    };
-                    if check_name(name).is_err() {
-                        continue;
-                    }
+                for (name, entry) in files_in(dir)? {
                     let meta = entry
                         .metadata()
                         .map_err(|e| io(e, "cannot read a snapshot"))?;
@@ -163,7 +166,7 @@ impl State {
                         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
                         .map_or(0.0, |d| d.as_millis() as f64 / 1000.0);
                     out.push(SnapshotInfo {
-                        name: name.to_string(),
+                        name: name.clone(),
                         created,
                         size_bytes: meta.len(),
                         automatic: name.starts_with(AUTO_PREFIX),
@@ -290,21 +293,9 @@ pub(crate) fn rekey_all(
     old: &super::cipher::EncryptionKey,
     new: &super::cipher::EncryptionKey,
 ) -> Result<()> {
-    let dir = dir_of(db_path);
-    let entries = match std::fs::read_dir(&dir) {
-        Ok(e) => e,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(io(e, "cannot read the snapshots folder")),
-    };
-    let mut files: Vec<PathBuf> = entries
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .and_then(|n| n.strip_suffix(".db"))
-                .is_some_and(|name| check_name(name).is_ok())
-        })
+    let mut files: Vec<PathBuf> = files_in(&dir_of(db_path))?
+        .into_iter()
+        .map(|(_, entry)| entry.path())
         .collect();
     files.sort();
     for path in files {
